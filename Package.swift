@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Veil",
+    products: [
+        .executable(name: "veil", targets: ["veil"]),
+        .library(name: "VeilKit", targets: ["VeilKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: module maps only; include and link flags come from pkg-config.
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "COpenCV", pkgConfig: "opencv4", providers: [.apt(["libopencv-dev"])]),
+        // libpng's full API reports errors by longjmp, which Swift cannot survive: it stays in C.
+        .target(name: "CPNGShims", dependencies: ["CPNG"]),
+        // OpenCV is C++ and throws cv::Exception: a plain C API that turns exceptions into statuses.
+        .target(name: "COpenCVShims", dependencies: ["COpenCV"], cxxSettings: [.unsafeFlags(["-O2"])]),
+        .target(
+            name: "VeilKit",
+            dependencies: ["CPNGShims", "CTurboJPEG", "COpenCVShims"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "veil",
+            dependencies: ["VeilKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "VeilKitTests", dependencies: ["VeilKit"]),
+        .testTarget(name: "veilTests", dependencies: ["veil", "VeilKit"]),
+    ]
+)

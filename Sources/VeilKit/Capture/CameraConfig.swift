@@ -1,0 +1,106 @@
+import Foundation
+
+/// What a recording's optional `camera.json` says, merged with command-line overrides.
+///
+/// Every field is optional; command-line flags win over the file, and the file over defaults.
+public struct CameraConfig: Sendable, Equatable, Codable {
+    /// Horizontal field of view in degrees.
+    public var fov: Double?
+    public var fx: Double?
+    public var fy: Double?
+    public var cx: Double?
+    public var cy: Double?
+    /// Image size the intrinsics refer to.
+    public var width: Int?
+    public var height: Int?
+    /// Depth encoding name (`DepthEncoding` raw value).
+    public var depth: DepthEncoding?
+    /// Metres per unit of `mm16` depth.
+    public var depthScale: Float?
+    /// The CARLA version that recorded it ("0.9.13", "0.9.15").
+    public var carlaVersion: String?
+
+    enum CodingKeys: String, CodingKey {
+        case fov, fx, fy, cx, cy, width, height, depth
+        case depthScale = "depth_scale"
+        case carlaVersion = "carla_version"
+    }
+
+    public init(fov: Double? = nil, fx: Double? = nil, fy: Double? = nil, cx: Double? = nil, cy: Double? = nil,
+                width: Int? = nil, height: Int? = nil, depth: DepthEncoding? = nil, depthScale: Float? = nil,
+                carlaVersion: String? = nil) {
+        self.fov = fov; self.fx = fx; self.fy = fy; self.cx = cx; self.cy = cy
+        self.width = width; self.height = height; self.depth = depth
+        self.depthScale = depthScale; self.carlaVersion = carlaVersion
+    }
+
+    /// Reads `camera.json`; a missing file is an empty configuration, a malformed one an error naming it.
+    public static func load(from url: URL) throws -> CameraConfig {
+        guard FileManager.default.fileExists(atPath: url.path) else { return CameraConfig() }
+        let bytes = try FileIO.read(url, limit: 1 << 20)
+        do {
+            let config = try JSONDecoder().decode(CameraConfig.self, from: Data(bytes))
+            try config.validate(path: url.path)
+            return config
+        } catch let error as VeilError {
+            throw error
+        } catch DecodingError.dataCorrupted(let context) {
+            throw VeilError.invalidConfiguration(path: url.path, reason: "not valid JSON: \(context.debugDescription)")
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw VeilError.invalidConfiguration(path: url.path, reason: "field '\(field)': \(context.debugDescription)")
+        } catch {
+            throw VeilError.invalidConfiguration(path: url.path, reason: "\(error)")
+        }
+    }
+
+    /// Checks ranges: a positive fov below 180°, positive focal lengths and scale.
+    public func validate(path: String?) throws {
+        if let fov, !(fov > 0 && fov < 180) {
+            throw VeilError.invalidConfiguration(path: path, reason: "fov \(fov) is not between 0 and 180 degrees")
+        }
+        for (name, value) in [("fx", fx), ("fy", fy)] {
+            if let value, !(value > 0 && value.isFinite) {
+                throw VeilError.invalidConfiguration(path: path, reason: "\(name) \(value) is not a positive focal length")
+            }
+        }
+        if let depthScale, !(depthScale > 0 && depthScale.isFinite) {
+            throw VeilError.invalidConfiguration(path: path, reason: "depth_scale \(depthScale) is not positive")
+        }
+        if (fx != nil) != (fy != nil) && fov == nil {
+            throw VeilError.invalidConfiguration(path: path, reason: "give both fx and fy, or fov")
+        }
+    }
+
+    /// This configuration with every field `overrides` sets replacing ours.
+    public func overridden(by overrides: CameraConfig) -> CameraConfig {
+        var merged = self
+        if overrides.fov != nil || overrides.fx != nil {
+            // A field of view and focal lengths are alternatives: the override's choice wins whole.
+            merged.fov = overrides.fov; merged.fx = overrides.fx; merged.fy = overrides.fy
+            merged.cx = overrides.cx ?? (overrides.fx != nil ? nil : merged.cx)
+            merged.cy = overrides.cy ?? (overrides.fx != nil ? nil : merged.cy)
+        }
+        if let cx = overrides.cx { merged.cx = cx }
+        if let cy = overrides.cy { merged.cy = cy }
+        if let depth = overrides.depth { merged.depth = depth }
+        if let scale = overrides.depthScale { merged.depthScale = scale }
+        if let version = overrides.carlaVersion { merged.carlaVersion = version }
+        return merged
+    }
+
+    /// The intrinsics for frames `width`×`height`: explicit fx/fy (scaled if the file names another
+    /// size), else the field of view, else CARLA's default 90°.
+    public func intrinsics(width: Int, height: Int) -> Intrinsics {
+        if let fx, let fy {
+            let sx = self.width.map { Double(width) / Double($0) } ?? 1
+            let sy = self.height.map { Double(height) / Double($0) } ?? 1
+            return Intrinsics(fx: fx * sx, fy: fy * sy,
+                              cx: cx.map { $0 * sx } ?? Double(width) / 2, cy: cy.map { $0 * sy } ?? Double(height) / 2)
+        }
+        var result = Intrinsics(fov: fov ?? Intrinsics.carlaDefaultFOV, width: width, height: height)
+        if let cx { result.cx = cx }
+        if let cy { result.cy = cy }
+        return result
+    }
+}

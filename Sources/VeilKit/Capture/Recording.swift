@@ -1,0 +1,193 @@
+import Foundation
+
+/// The files of one frame, paired by frame number.
+public struct FrameFiles: Sendable, Equatable {
+    /// The frame number from the file names.
+    public let number: Int
+    /// The colour image.
+    public let color: URL
+    /// The depth image, if the recording has one for this frame.
+    public var depth: URL?
+    /// The semantic segmentation image (ground truth only).
+    public var semantic: URL?
+    /// The instance segmentation image (ground truth only).
+    public var instance: URL?
+}
+
+/// A file that could not be paired into a frame.
+public struct UnpairedFile: Sendable, Equatable, Codable {
+    /// The path relative to the recording.
+    public let path: String
+    /// Why it stands alone.
+    public let reason: String
+}
+
+/// A recording folder: its layout and its frames, paired by the frame number in the file names.
+public struct Recording: Sendable {
+    /// The folder.
+    public let root: URL
+    /// The layout recognised.
+    public let layout: RecordingLayout
+    /// Frames in frame-number order (every frame has a colour image).
+    public let frames: [FrameFiles]
+    /// Files without a partner: depth or ground truth with no colour, colour with no depth, duplicates.
+    public let unpaired: [UnpairedFile]
+    /// Whether the recording holds depth at all.
+    public let hasDepth: Bool
+    /// The ground-truth streams present.
+    public let hasSemantic: Bool
+    public let hasInstance: Bool
+    /// `camera.json`, merged with overrides.
+    public let camera: CameraConfig
+
+    /// Scans `root`, recognising its layout and pairing its files.
+    ///
+    /// - Parameter overrides: command-line settings that win over `camera.json`.
+    /// - Throws: `VeilError.notARecording` when no layout fits, `VeilError.invalidConfiguration` for a bad `camera.json`.
+    public init(at root: URL, overrides: CameraConfig = CameraConfig()) throws {
+        let root = root.standardizedFileURL
+        self.root = root
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
+            throw VeilError.notARecording(path: root.path, reason: "no such folder")
+        }
+        guard isDirectory.boolValue else { throw VeilError.notARecording(path: root.path, reason: "not a folder") }
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: root.path)
+        } catch {
+            throw VeilError.notARecording(path: root.path, reason: "cannot list it (\(error.localizedDescription))")
+        }
+        let fileConfig = try CameraConfig.load(from: root.appendingPathComponent("camera.json"))
+        camera = fileConfig.overridden(by: overrides)
+        try camera.validate(path: nil)
+
+        let folders = Set(entries.filter { Recording.isDirectory(root.appendingPathComponent($0)) })
+        func firstFolder(_ names: [String]) -> String? { names.first { folders.contains($0) } }
+
+        var streams = Streams()
+        if let colorFolder = firstFolder(RecordingLayout.colorFolders) {
+            let colorFiles = try Recording.images(in: root, folder: colorFolder, extensions: ["png", "jpg", "jpeg"])
+            let allNumeric = colorFiles.allSatisfy { ($0 as NSString).deletingPathExtension.allSatisfy(\.isNumber) }
+            layout = (colorFolder == "rgb" && allNumeric) ? .carla : .generic
+            streams.color = colorFiles.map { "\(colorFolder)/\($0)" }
+            if let depthFolder = firstFolder(RecordingLayout.depthFolders) {
+                streams.depth = try Recording.images(in: root, folder: depthFolder, extensions: ["png"]).map { "\(depthFolder)/\($0)" }
+            }
+            if let folder = firstFolder(RecordingLayout.semanticFolders) {
+                streams.semantic = try Recording.images(in: root, folder: folder, extensions: ["png"]).map { "\(folder)/\($0)" }
+            }
+            if let folder = firstFolder(RecordingLayout.instanceFolders) {
+                streams.instance = try Recording.images(in: root, folder: folder, extensions: ["png"]).map { "\(folder)/\($0)" }
+            }
+        } else {
+            let files = entries.filter { !folders.contains($0) }.sorted()
+            func prefixed(_ prefixes: [String], _ extensions: Set<String>) -> [String] {
+                files.filter { name in
+                    let lower = name.lowercased()
+                    return extensions.contains((lower as NSString).pathExtension)
+                        && prefixes.contains { lower.hasPrefix($0 + "-") || lower.hasPrefix($0 + "_") }
+                }
+            }
+            streams.color = prefixed(RecordingLayout.flatColorPrefixes, ["png", "jpg", "jpeg"])
+            guard !streams.color.isEmpty else {
+                throw VeilError.notARecording(
+                    path: root.path,
+                    reason: "found neither an rgb/ or color/ folder nor rgb-N.png files (folders: \(folders.sorted().joined(separator: ", ")))")
+            }
+            layout = .flat
+            streams.depth = prefixed(RecordingLayout.flatDepthPrefixes, ["png"])
+            streams.semantic = prefixed(RecordingLayout.flatSemanticPrefixes, ["png"])
+            streams.instance = prefixed(RecordingLayout.flatInstancePrefixes, ["png"])
+        }
+        guard !streams.color.isEmpty else {
+            throw VeilError.notARecording(path: root.path, reason: "the colour folder holds no PNG or JPEG frames")
+        }
+        hasDepth = !streams.depth.isEmpty
+        hasSemantic = !streams.semantic.isEmpty
+        hasInstance = !streams.instance.isEmpty
+        (frames, unpaired) = Recording.pair(streams, root: root)
+    }
+
+    /// The relative paths of each stream's files.
+    struct Streams {
+        var color: [String] = []
+        var depth: [String] = []
+        var semantic: [String] = []
+        var instance: [String] = []
+    }
+
+    /// Pairs streams by frame number; everything that does not pair is reported, never dropped silently.
+    static func pair(_ streams: Streams, root: URL) -> ([FrameFiles], [UnpairedFile]) {
+        var unpaired: [UnpairedFile] = []
+        func index(_ paths: [String], stream: String) -> [Int: String] {
+            var byNumber: [Int: String] = [:]
+            for path in paths {
+                let name = (path as NSString).lastPathComponent
+                guard let number = frameNumber(ofFileNamed: name) else {
+                    unpaired.append(UnpairedFile(path: path, reason: "no frame number in the name"))
+                    continue
+                }
+                if let existing = byNumber[number] {
+                    unpaired.append(UnpairedFile(path: path, reason: "\(stream) frame \(number) already given by \(existing)"))
+                    continue
+                }
+                byNumber[number] = path
+            }
+            return byNumber
+        }
+        let color = index(streams.color, stream: "colour")
+        let depth = index(streams.depth, stream: "depth")
+        let semantic = index(streams.semantic, stream: "semantic")
+        let instance = index(streams.instance, stream: "instance")
+        let hasDepth = !streams.depth.isEmpty
+        var frames: [FrameFiles] = []
+        for number in color.keys.sorted() {
+            let url = { (path: String?) in path.map { root.appendingPathComponent($0) } }
+            let frame = FrameFiles(number: number, color: root.appendingPathComponent(color[number]!),
+                                   depth: url(depth[number]), semantic: url(semantic[number]), instance: url(instance[number]))
+            if hasDepth, frame.depth == nil {
+                unpaired.append(UnpairedFile(path: color[number]!, reason: "no depth file for frame \(number)"))
+            }
+            frames.append(frame)
+        }
+        for (stream, byNumber) in [("depth", depth), ("semantic", semantic), ("instance", instance)] {
+            for (number, path) in byNumber.sorted(by: { $0.key < $1.key }) where color[number] == nil {
+                unpaired.append(UnpairedFile(path: path, reason: "\(stream) file without a colour frame \(number)"))
+            }
+        }
+        return (frames, unpaired)
+    }
+
+    /// The image files directly inside `root/folder`, sorted by name.
+    static func images(in root: URL, folder: String, extensions: Set<String>) throws -> [String] {
+        let path = root.appendingPathComponent(folder).path
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: path)
+                .filter { !$0.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension.lowercased()) }
+                .sorted()
+        } catch {
+            throw VeilError.notARecording(path: path, reason: "cannot list it (\(error.localizedDescription))")
+        }
+    }
+
+    static func isDirectory(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// Frame numbers missing between the first and the last frame, as closed ranges.
+    public var gaps: [ClosedRange<Int>] {
+        var result: [ClosedRange<Int>] = []
+        for (a, b) in zip(frames, frames.dropFirst()) where b.number > a.number + 1 {
+            result.append((a.number + 1)...(b.number - 1))
+        }
+        return result
+    }
+
+    /// The path of `url` relative to the recording.
+    public func relativePath(_ url: URL) -> String {
+        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        return url.path.hasPrefix(base) ? String(url.path.dropFirst(base.count)) : url.lastPathComponent
+    }
+}

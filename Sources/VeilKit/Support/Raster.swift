@@ -1,0 +1,64 @@
+/// A packed, row-major image with interleaved channels.
+///
+/// `Raster<UInt8>` holds colour (3 channels, RGB), 8-bit depth encodings and segmentation images;
+/// `Raster<UInt16>` holds 16-bit depth. Samples are in host byte order.
+public struct Raster<Sample: FixedWidthInteger & UnsignedInteger & Sendable>: Sendable, Equatable {
+    /// Width in pixels.
+    public let width: Int
+    /// Height in pixels.
+    public let height: Int
+    /// Interleaved samples per pixel (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA).
+    public let channels: Int
+    /// `width · height · channels` samples, row after row.
+    public var samples: [Sample]
+
+    /// Wraps existing samples; the count must match the shape.
+    public init(width: Int, height: Int, channels: Int, samples: [Sample]) {
+        precondition(width >= 0 && height >= 0 && channels > 0, "a raster has a non-negative size and at least one channel")
+        precondition(samples.count == width * height * channels, "sample count does not match \(width)×\(height)×\(channels)")
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.samples = samples
+    }
+
+    /// A raster filled with one value.
+    public init(width: Int, height: Int, channels: Int, repeating value: Sample = 0) {
+        self.init(width: width, height: height, channels: channels,
+                  samples: [Sample](repeating: value, count: width * height * channels))
+    }
+
+    /// Samples in one row.
+    public var rowSamples: Int { width * channels }
+
+    /// Pixels in the image.
+    public var pixelCount: Int { width * height }
+
+    /// The sample of channel `c` at (x, y).
+    @inlinable public subscript(x: Int, y: Int, c: Int) -> Sample {
+        get { samples[(y * width + x) * channels + c] }
+        set { samples[(y * width + x) * channels + c] = newValue }
+    }
+}
+
+extension Raster where Sample == UInt8 {
+    /// This image as packed RGB: grey is replicated and alpha dropped.
+    public func rgb() -> Raster<UInt8> {
+        if channels == 3 { return self }
+        var out = [UInt8](repeating: 0, count: pixelCount * 3)
+        let channels = self.channels
+        samples.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<pixelCount {
+                    let s = i * channels
+                    if channels >= 3 {
+                        dst[i * 3] = src[s]; dst[i * 3 + 1] = src[s + 1]; dst[i * 3 + 2] = src[s + 2]
+                    } else {
+                        dst[i * 3] = src[s]; dst[i * 3 + 1] = src[s]; dst[i * 3 + 2] = src[s]
+                    }
+                }
+            }
+        }
+        return Raster(width: width, height: height, channels: 3, samples: out)
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import VeilKit
+
+extension DepthEncoding: ExpressibleByArgument {}
+
+/// Options that say how to read a recording; they win over its camera.json.
+struct RecordingOptions: ParsableArguments {
+    @Option(help: "Depth encoding: carla-raw, carla-gray, carla-log or mm16 (default: from camera.json, else detected).")
+    var depthEncoding: DepthEncoding?
+
+    @Option(help: "Metres per unit of mm16 depth (default 0.001: millimetres).")
+    var depthScale: Float?
+
+    @Option(help: "Horizontal field of view in degrees (default: camera.json, else CARLA's 90).")
+    var fov: Double?
+
+    @Option(help: "Focal length in pixels along x (with --fy).")
+    var fx: Double?
+
+    @Option(help: "Focal length in pixels along y (with --fx).")
+    var fy: Double?
+
+    @Option(help: "Principal point x in pixels (default: image centre).")
+    var cx: Double?
+
+    @Option(help: "Principal point y in pixels (default: image centre).")
+    var cy: Double?
+
+    @Option(help: "CARLA version whose semantic tag table the ground truth uses, e.g. 0.9.13 or 0.9.15 (default: camera.json, else inferred from the tags).")
+    var carlaVersion: String?
+
+    func validate() throws {
+        if let fov, !(fov > 0 && fov < 180) { throw ValidationError("'--fov' must be between 0 and 180 degrees") }
+        if (fx == nil) != (fy == nil) { throw ValidationError("'--fx' and '--fy' go together") }
+        if fov != nil, fx != nil { throw ValidationError("give '--fov' or '--fx/--fy', not both") }
+        for (name, value) in [("--fx", fx), ("--fy", fy)] {
+            if let value, !(value > 0) { throw ValidationError("'\(name)' must be positive") }
+        }
+        if let depthScale, !(depthScale > 0 && depthScale.isFinite) { throw ValidationError("'--depth-scale' must be positive") }
+        if let carlaVersion, CarlaTagTable(version: carlaVersion) == nil {
+            throw ValidationError("'--carla-version' takes a version like 0.9.13 or 0.9.15, not '\(carlaVersion)'")
+        }
+    }
+
+    /// The overrides for `Recording`.
+    var overrides: CameraConfig {
+        CameraConfig(fov: fov, fx: fx, fy: fy, cx: cx, cy: cy, depth: depthEncoding, depthScale: depthScale,
+                     carlaVersion: carlaVersion)
+    }
+
+    /// Opens the recording at `path` with these options.
+    func open(_ path: String) throws -> Recording {
+        try Recording(at: URL(fileURLWithPath: path), overrides: overrides)
+    }
+}
