@@ -28,6 +28,8 @@ let package = Package(
             name: "veil",
             dependencies: ["VeilKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Benchmarks that print figures; run by the Scripts/bench-* scripts.
+        .executableTarget(name: "VeilBench", dependencies: ["VeilKit"]),
         .testTarget(name: "VeilKitTests", dependencies: ["VeilKit"]),
         .testTarget(name: "veilTests", dependencies: ["veil", "VeilKit"]),
     ]

@@ -1,0 +1,115 @@
+// Benchmarks that print figures (never asserted in tests). Run through Scripts/bench-codecs.
+import Foundation
+import VeilKit
+
+/// Median milliseconds of `body` over `runs` runs after one warm-up.
+func measure(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    return times.sorted()[times.count / 2]
+}
+
+/// A realistic 1280×720 colour frame: the real CARLA sample if it is beside the checkout, else texture.
+func colourFrame(samples: URL?) throws -> Raster<UInt8> {
+    if let samples {
+        let source = try ImageFile.readRGB(samples.appendingPathComponent("town-0.9.6/rgb/142916.jpg"))
+        return try ImageOps.resize(source, width: 1280, height: 720, interpolation: .linear)
+    }
+    var generator = SplitMix64(seed: 1)
+    var raster = Raster<UInt8>(width: 1280, height: 720, channels: 3)
+    for i in raster.samples.indices { raster.samples[i] = UInt8(truncatingIfNeeded: (i / 3 % 1280) / 5 + Int(generator.next() & 15)) }
+    return raster
+}
+
+/// A realistic 1280×720 depth map: the real CARLA sample resized, else a synthetic ramp.
+func depthFrame(samples: URL?) throws -> DepthMap {
+    if let samples {
+        let url = samples.appendingPathComponent("town-0.9.6/depth/142916.png")
+        let png = try PNGCodec.decode(try FileIO.read(url), path: url.path)
+        guard case .eight(let raster) = png else { throw VeilError.undecodable(path: url.path, reason: "expected 8-bit") }
+        let resized = try ImageOps.resize(raster, width: 1280, height: 720, interpolation: .nearest)
+        return try DepthCodec(encoding: .carlaRaw).decode(.eight(resized), path: url.path)
+    }
+    return DepthMap(width: 1280, height: 720, metres: (0..<(1280 * 720)).map { Float(2 + ($0 / 1280) % 40) })
+}
+
+func samplesRoot() -> URL? {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<5 {
+        url.deleteLastPathComponent()
+        let candidate = url.deletingLastPathComponent().appendingPathComponent("shared/data/carla-samples")
+        if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+    }
+    return nil
+}
+
+/// `text` indented and padded to a column.
+func pad(_ text: String, to width: Int = 32) -> String {
+    "  " + text + String(repeating: " ", count: max(1, width - text.count))
+}
+
+func benchCodecs(runs: Int) throws {
+    let samples = samplesRoot()
+    let rgb = try colourFrame(samples: samples)
+    var rgba = Raster<UInt8>(width: rgb.width, height: rgb.height, channels: 4, repeating: 255)
+    for i in 0..<rgb.pixelCount { for c in 0..<3 { rgba.samples[i * 4 + c] = rgb.samples[i * 3 + c] } }
+    let depth = try depthFrame(samples: samples)
+    guard case .sixteen(let depth16) = DepthCodec(encoding: .mm16, scale: 0.001).encode(depth),
+          case .eight(let depthRaw) = DepthCodec(encoding: .carlaRaw).encode(depth) else { return }
+
+    print("Veil codec benchmark: 1280×720, median of \(runs) runs, one core, content from \(samples == nil ? "synthetic texture" : "the CARLA town sample")")
+    print("")
+    print("PNG write settings (RGBA colour frame):")
+    print("  setting                          encode ms   decode ms   size KiB")
+    let settings: [(String, PNGCodec.EncodeSettings)] = [
+        ("libpng default (level 6, all)", .libpngDefault),
+        ("level 1, all filters", .init(level: 1, filters: 0xF8, strategy: 0)),
+        ("level 1, Sub", .init(level: 1, filters: 0x10, strategy: 0)),
+        ("level 1, Up", .init(level: 1, filters: 0x20, strategy: 0)),
+        ("level 1, Paeth", .init(level: 1, filters: 0x80, strategy: 0)),
+        ("level 1, None", .init(level: 1, filters: 0x08, strategy: 0)),
+        ("level 2, Sub", .init(level: 2, filters: 0x10, strategy: 0)),
+        ("level 3, Sub", .init(level: 3, filters: 0x10, strategy: 0)),
+        ("level 1, Sub, RLE (Veil's choice)", .fast),
+        ("level 1, Sub, Huffman only", .init(level: 1, filters: 0x10, strategy: 2)),
+        ("level 1, Up, RLE", .init(level: 1, filters: 0x20, strategy: 3)),
+        ("level 0 (stored)", .init(level: 0, filters: 0x08, strategy: 0)),
+    ]
+    for (name, setting) in settings {
+        var bytes: [UInt8] = []
+        let encode = try measure(runs: runs) { bytes = try PNGCodec.encode(rgba, settings: setting) }
+        let decode = try measure(runs: runs) { _ = try PNGCodec.decode(bytes, path: "bench.png") }
+        print(pad(name) + String(format: " %9.2f   %9.2f   %8.0f", encode, decode, Double(bytes.count) / 1024))
+    }
+    print("")
+    print("Veil's codecs (PNG at Veil's setting):")
+    print("  file                             encode ms   decode ms   size KiB")
+    func row(_ name: String, encode: () throws -> [UInt8], decode: ([UInt8]) throws -> Void) throws {
+        var bytes: [UInt8] = []
+        let e = try measure(runs: runs) { bytes = try encode() }
+        let d = try measure(runs: runs) { try decode(bytes) }
+        print(pad(name) + String(format: " %9.2f   %9.2f   %8.0f", e, d, Double(bytes.count) / 1024))
+    }
+    try row("RGBA PNG → RGB", encode: { try PNGCodec.encode(rgba) }, decode: { _ = try PNGCodec.decodeRGB($0, path: "b.png") })
+    try row("16-bit depth PNG (mm16)", encode: { try PNGCodec.encode(depth16) }, decode: {
+        _ = try DepthCodec(encoding: .mm16).decode(try PNGCodec.decode($0, path: "b.png"), path: "b.png")
+    })
+    try row("24-bit depth PNG (carla-raw)", encode: { try PNGCodec.encode(depthRaw) }, decode: {
+        _ = try DepthCodec(encoding: .carlaRaw).decode(try PNGCodec.decode($0, path: "b.png"), path: "b.png")
+    })
+    try row("JPEG quality 90", encode: { try JPEGCodec.encode(rgb, quality: 90) }, decode: { _ = try JPEGCodec.decodeRGB($0, path: "b.jpg") })
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+let runs = arguments.dropFirst().first.flatMap(Int.init) ?? 15
+switch arguments.first ?? "codecs" {
+case "codecs": try benchCodecs(runs: runs)
+default:
+    FileHandle.standardError.write(Data("usage: VeilBench codecs [runs]\n".utf8))
+    exit(64)
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import VeilKit
+
+@Suite struct RecordingTests {
+    @Test func frameNumbersAreTheLastRunOfDigits() throws {
+        #expect(frameNumber(ofFileNamed: "000123.png") == 123)
+        #expect(frameNumber(ofFileNamed: "cam2_frame0045.jpg") == 45)
+        #expect(frameNumber(ofFileNamed: "rgb-7.png") == 7)
+        #expect(frameNumber(ofFileNamed: "frame.png") == nil)
+    }
+
+    @Test func carlaLayoutPairsByNumberAcrossGapsAndReportsStrays() throws {
+        let folder = try TemporaryFolder()
+        let rgb = try TestImages.rgbPNG(width: 8, height: 6)
+        let depth = try TestImages.depthPNG(width: 8, height: 6, encoding: .carlaRaw)
+        for n in [100, 101, 105, 110] { try folder.write(rgb, to: String(format: "rgb/%06d.png", n)) }
+        for n in [100, 101, 105, 111] { try folder.write(depth, to: String(format: "depth/%06d.png", n)) }
+        let recording = try Recording(at: folder.url)
+        #expect(recording.layout == .carla)
+        #expect(recording.frames.map(\.number) == [100, 101, 105, 110])
+        #expect(recording.frames.map { $0.depth?.lastPathComponent } == ["000100.png", "000101.png", "000105.png", nil])
+        #expect(recording.gaps == [102...104, 106...109])
+        #expect(Set(recording.unpaired.map(\.path)) == ["rgb/000110.png", "depth/000111.png"])
+    }
+
+    @Test func flatLayoutIsRecognised() throws {
+        let folder = try TemporaryFolder()
+        let rgb = try TestImages.rgbPNG(width: 8, height: 6)
+        let depth = try TestImages.depthPNG(width: 8, height: 6, encoding: .mm16)
+        try folder.write(rgb, to: "pointcloud-3.png")
+        try folder.write(rgb, to: "rgb-9.png")
+        try folder.write(depth, to: "depth-3.png")
+        try folder.write(depth, to: "depth-9.png")
+        let recording = try Recording(at: folder.url)
+        #expect(recording.layout == .flat)
+        #expect(recording.frames.map(\.number) == [3, 9])
+        #expect(recording.unpaired.isEmpty)
+        #expect(try FrameReader(recording: recording).depthCodec?.encoding == .mm16)
+    }
+
+    @Test func genericLayoutPairsDifferentNames() throws {
+        let folder = try TemporaryFolder()
+        let jpeg = try JPEGCodec.encode(TestImages.rgb(width: 8, height: 6))
+        let depth = try TestImages.depthPNG(width: 8, height: 6, encoding: .mm16)
+        try folder.write(jpeg, to: "color/color_0001.jpg")
+        try folder.write(jpeg, to: "color/color_0002.jpg")
+        try folder.write(depth, to: "depth/depth_0001.png")
+        try folder.write(depth, to: "depth/depth_0002.png")
+        let recording = try Recording(at: folder.url)
+        #expect(recording.layout == .generic)
+        let frame = try FrameReader(recording: recording).read(recording.frames[1])
+        #expect(frame.number == 2 && frame.depth?.width == 8)
+    }
+
+    @Test func duplicateFrameNumbersAreReported() throws {
+        let folder = try TemporaryFolder()
+        let rgb = try TestImages.rgbPNG(width: 4, height: 4)
+        try folder.write(rgb, to: "rgb/000001.png")
+        try folder.write(rgb, to: "rgb/000001.jpg")
+        let recording = try Recording(at: folder.url)
+        #expect(recording.frames.count == 1)
+        #expect(recording.unpaired.map(\.path) == ["rgb/000001.png"])
+    }
+
+    @Test func folderWithoutFramesIsNotARecording() throws {
+        let folder = try TemporaryFolder()
+        try folder.write([1, 2, 3], to: "notes.txt")
+        #expect(throws: VeilError.self) { try Recording(at: folder.url) }
+        #expect(throws: VeilError.self) { try Recording(at: folder.url.appendingPathComponent("missing")) }
+    }
+
+    @Test func cameraJSONGivesIntrinsicsAndFlagsWin() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(try TestImages.rgbPNG(width: 8, height: 6), to: "rgb/000001.png")
+        try folder.write(Array(#"{"fov": 60, "carla_version": "0.9.15"}"#.utf8), to: "camera.json")
+        let recording = try Recording(at: folder.url)
+        let expected = 800 / (2 * tan(30 * Double.pi / 180))
+        #expect(abs(recording.camera.intrinsics(width: 800, height: 600).fx - expected) < 1e-9)
+        let overridden = try Recording(at: folder.url, overrides: CameraConfig(fx: 500, fy: 510))
+        #expect(overridden.camera.intrinsics(width: 800, height: 600) == Intrinsics(fx: 500, fy: 510, cx: 400, cy: 300))
+        #expect(abs(CameraConfig().intrinsics(width: 800, height: 600).fx - 400) < 1e-9)  // CARLA's default 90°
+    }
+
+    @Test func malformedCameraJSONIsAnErrorNamingIt() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(try TestImages.rgbPNG(width: 8, height: 6), to: "rgb/000001.png")
+        try folder.write(Array(#"{"fov": "wide"}"#.utf8), to: "camera.json")
+        do {
+            _ = try Recording(at: folder.url)
+            Issue.record("a bad camera.json was accepted")
+        } catch let error as VeilError {
+            #expect(error.description.contains("camera.json"))
+        }
+    }
+
+    @Test func ambiguousGreyDepthAsksForTheEncoding() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(try TestImages.rgbPNG(width: 8, height: 6), to: "rgb/000001.png")
+        try folder.write(try TestImages.depthPNG(width: 8, height: 6, encoding: .carlaGray), to: "depth/000001.png")
+        #expect(throws: VeilError.self) { try FrameReader(recording: try Recording(at: folder.url)) }
+        let reader = try FrameReader(recording: try Recording(at: folder.url, overrides: CameraConfig(depth: .carlaGray)))
+        let frame = try reader.read(reader.recording.frames[0])
+        #expect(abs((frame.depth?[0, 5] ?? 0) - 20) <= 1000 / 255)
+    }
+
+    @Test func depthOfAnotherSizeIsAnErrorNamingTheDepthFile() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(try TestImages.rgbPNG(width: 8, height: 6), to: "rgb/000001.png")
+        try folder.write(try TestImages.depthPNG(width: 6, height: 6, encoding: .carlaRaw), to: "depth/000001.png")
+        let reader = try FrameReader(recording: try Recording(at: folder.url))
+        do {
+            _ = try reader.read(reader.recording.frames[0])
+            Issue.record("mismatched depth was accepted")
+        } catch let error as VeilError {
+            #expect(error.description.contains("depth/000001.png") && error.description.contains("6×6"))
+        }
+    }
+
+    @Test func truncatedColourFileIsAnErrorNamingIt() throws {
+        let folder = try TemporaryFolder()
+        let rgb = try TestImages.rgbPNG(width: 8, height: 6)
+        try folder.write(Array(rgb[..<(rgb.count / 2)]), to: "rgb/000001.png")
+        try folder.write(try TestImages.depthPNG(width: 8, height: 6, encoding: .carlaRaw), to: "depth/000001.png")
+        let reader = try FrameReader(recording: try Recording(at: folder.url))
+        do {
+            _ = try reader.read(reader.recording.frames[0])
+            Issue.record("a truncated PNG decoded")
+        } catch let error as VeilError {
+            #expect(error.description.contains("rgb/000001.png"))
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import VeilKit
+
+@Suite struct PNGCodecTests {
+    @Test(arguments: [1, 2, 3, 4])
+    func eightBitRoundTripIsExact(channels: Int) throws {
+        var raster = Raster<UInt8>(width: 37, height: 23, channels: channels)
+        for i in raster.samples.indices { raster.samples[i] = UInt8((i * 31 + 7) & 0xFF) }
+        let decoded = try PNGCodec.decode(try PNGCodec.encode(raster), path: "mem.png")
+        #expect(decoded == .eight(raster))
+    }
+
+    @Test func sixteenBitGreyRoundTripIsExact() throws {
+        var raster = Raster<UInt16>(width: 41, height: 19, channels: 1)
+        for i in raster.samples.indices { raster.samples[i] = UInt16((i * 4099 + 13) & 0xFFFF) }
+        raster.samples[0] = 0
+        raster.samples[1] = .max
+        let decoded = try PNGCodec.decode(try PNGCodec.encode(raster), path: "mem.png")
+        #expect(decoded == .sixteen(raster))
+    }
+
+    @Test func everyEncodeSettingDecodesToTheSamePixels() throws {
+        let raster = TestImages.rgb(width: 64, height: 48)
+        for settings in [PNGCodec.EncodeSettings.fast, .libpngDefault, .init(level: 0, filters: 0x08, strategy: 0),
+                         .init(level: 3, filters: 0x20, strategy: 3)] {
+            #expect(try PNGCodec.decodeRGB(try PNGCodec.encode(raster, settings: settings), path: "m.png") == raster)
+        }
+    }
+
+    @Test func rgbaDecodesToRGBWithoutAlpha() throws {
+        var rgba = Raster<UInt8>(width: 3, height: 1, channels: 4)
+        rgba.samples = [10, 20, 30, 255, 40, 50, 60, 0, 70, 80, 90, 128]
+        let rgb = try PNGCodec.decodeRGB(try PNGCodec.encode(rgba), path: "m.png")
+        #expect(rgb.samples == [10, 20, 30, 40, 50, 60, 70, 80, 90])
+    }
+
+    @Test func greyDecodesToReplicatedRGB() throws {
+        let grey = Raster<UInt8>(width: 2, height: 1, channels: 1, samples: [5, 200])
+        #expect(try PNGCodec.decodeRGB(try PNGCodec.encode(grey), path: "m.png").samples == [5, 5, 5, 200, 200, 200])
+    }
+
+    @Test func emptyInputIsAnErrorNamingTheFile() throws {
+        #expect(throws: VeilError.undecodable(path: "a/empty.png", reason: "file is empty")) {
+            try PNGCodec.decode([], path: "a/empty.png")
+        }
+    }
+
+    @Test func truncatedInputIsAnErrorAtEveryCut() throws {
+        let bytes = try TestImages.rgbPNG(width: 40, height: 30)
+        // Cut everywhere before the image data ends (the last 12 bytes are the IEND chunk).
+        for cut in stride(from: 1, to: bytes.count - 12, by: 7) {
+            do {
+                _ = try PNGCodec.decode(Array(bytes[..<cut]), path: "cut.png")
+                Issue.record("a PNG cut at \(cut) of \(bytes.count) bytes decoded")
+            } catch let error as VeilError {
+                #expect(error.description.contains("cut.png"))
+            }
+        }
+    }
+
+    @Test func corruptImageDataIsAnError() throws {
+        var bytes = try TestImages.rgbPNG(width: 40, height: 30)
+        // Flip bytes inside the first IDAT chunk's data: the CRC no longer matches.
+        let idat = try #require(Self.find(Array("IDAT".utf8), in: bytes))
+        for i in (idat + 10)..<(idat + 20) { bytes[i] ^= 0x5A }
+        #expect(throws: VeilError.self) { try PNGCodec.decode(bytes, path: "corrupt.png") }
+    }
+
+    @Test func wrongSignatureIsAnError() throws {
+        #expect(throws: VeilError.undecodable(path: "x.png", reason: "not a PNG file (bad signature)")) {
+            try PNGCodec.decode(Array("GIF89a, not a png at all".utf8), path: "x.png")
+        }
+    }
+
+    @Test func absurdDimensionsAreRejectedBeforeDecoding() throws {
+        var bytes = try TestImages.rgbPNG(width: 4, height: 4)
+        // Rewrite IHDR to 1,000,000 × 1,000,000 with a correct CRC: only the size limit can stop it.
+        let ihdr = try #require(Self.find(Array("IHDR".utf8), in: bytes))
+        let big: UInt32 = 1_000_000
+        for (offset, value) in [(4, big), (8, big)] {
+            for k in 0..<4 { bytes[ihdr + offset + k] = UInt8((value >> (24 - 8 * UInt32(k))) & 0xFF) }
+        }
+        let crc = CRC32.checksum(bytes[ihdr..<(ihdr + 17)])
+        for k in 0..<4 { bytes[ihdr + 17 + k] = UInt8((crc >> (24 - 8 * UInt32(k))) & 0xFF) }
+        do {
+            _ = try PNGCodec.decode(bytes, path: "huge.png")
+            Issue.record("a 1,000,000² PNG decoded")
+        } catch let error as VeilError {
+            #expect(error.description.contains("huge.png"))
+        }
+    }
+
+    @Test func randomMutationsNeverCrash() throws {
+        let original = try TestImages.rgbPNG(width: 24, height: 16)
+        var generator = SplitMix64(seed: 42)
+        var decodedCount = 0
+        for _ in 0..<2_000 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            }
+            if (try? PNGCodec.decode(bytes, path: "m.png")) != nil { decodedCount += 1 }
+        }
+        // Most mutations break a CRC and must be refused; the point is that none crashes.
+        #expect(decodedCount < 2_000)
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for i in 0...(haystack.count - needle.count) where Array(haystack[i..<(i + needle.count)]) == needle { return i }
+        return nil
+    }
+}
+
+/// The PNG chunk CRC, to forge headers in tests.
+enum CRC32 {
+    static func checksum<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = (crc >> 1) ^ (0xEDB8_8320 & (0 &- (crc & 1))) }
+        }
+        return ~crc
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import VeilKit
+
+@Suite struct InspectCommandTests {
+    @Test func townSampleReportsWhatTheIssueNames() throws {
+        guard let samples = SharedSamples.root else { return }
+        let result = try CLI.run(["inspect", samples.appendingPathComponent("town-0.9.6").path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["layout"] as? String == "carla")
+        #expect(json["frames"] as? Int == 1)
+        #expect(json["width"] as? Int == 1024 && json["height"] as? Int == 768)
+        #expect(json["depth_encoding"] as? String == "carla-raw")
+        let depth = try #require(json["depth_m"] as? [String: Double])
+        #expect(abs(depth["median"]! - 11.8) < 0.1 && depth["max"]! == 1000 && depth["min"]! < 0.6)
+        let intrinsics = try #require(json["intrinsics"] as? [String: Double])
+        #expect(abs(intrinsics["fx"]! - 512) < 1e-6 && intrinsics["cy"]! == 384)
+        let truth = try #require(json["ground_truth"] as? [String: Any])
+        #expect(truth["kind"] as? String == "cityscapes-palette")
+        #expect(abs((truth["pedestrian_pixels"] as? Int ?? 0) - 424) <= 10)
+    }
+
+    @Test func colourOnlySampleHasNullDepthAndGroundTruth() throws {
+        guard let samples = SharedSamples.root else { return }
+        let result = try CLI.run(["inspect", samples.appendingPathComponent("walker-closeup").path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["depth_encoding"] is NSNull)
+        #expect(json["ground_truth"] is NSNull)
+        #expect(json["width"] as? Int == 800)
+    }
+
+    @Test func missingFolderFailsWithAMessageNamingIt() throws {
+        let result = try CLI.run(["inspect", "/nonexistent/recording"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("/nonexistent/recording"))
+    }
+
+    @Test func truncatedFrameFailsWithAMessageNamingTheFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("veil-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rgb"), withIntermediateDirectories: true)
+        let png = try PNGCodec.encode(Raster<UInt8>(width: 16, height: 16, channels: 3, repeating: 90))
+        try Data(png[..<40]).write(to: folder.appendingPathComponent("rgb/000007.png"))
+        let result = try CLI.run(["inspect", folder.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("rgb/000007.png"))
+    }
+
+    @Test func badOptionIsAUsageError() throws {
+        let result = try CLI.run(["inspect", "/tmp", "--fov", "200"])
+        #expect(result.status == 64)
+    }
+}
