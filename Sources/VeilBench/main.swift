@@ -105,10 +105,37 @@ func benchCodecs(runs: Int) throws {
     try row("JPEG quality 90", encode: { try JPEGCodec.encode(rgb, quality: 90) }, decode: { _ = try JPEGCodec.decodeRGB($0, path: "b.jpg") })
 }
 
+/// Small valid files of every kind the decoders meet, as a starting corpus for Scripts/fuzz.
+func writeFuzzSeeds(to folder: URL) throws {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    var generator = SplitMix64(seed: 3)
+    var rgb = Raster<UInt8>(width: 23, height: 17, channels: 3)
+    for i in rgb.samples.indices { rgb.samples[i] = UInt8(truncatingIfNeeded: generator.next()) }
+    var seeds: [(String, [UInt8])] = []
+    for channels in 1...4 {
+        let raster = Raster<UInt8>(width: 23, height: 17, channels: channels,
+                                   samples: (0..<(23 * 17 * channels)).map { UInt8(truncatingIfNeeded: $0 * 7) })
+        seeds.append(("png8-\(channels)", try PNGCodec.encode(raster)))
+    }
+    seeds.append(("png16", try PNGCodec.encode(Raster<UInt16>(width: 9, height: 7, channels: 1,
+                                                              samples: (0..<63).map { UInt16($0 * 1000) }))))
+    let depth = DepthMap(width: 16, height: 8, metres: (0..<128).map { Float($0) * 0.3 })
+    for encoding in DepthEncoding.allCases {
+        switch DepthCodec(encoding: encoding).encode(depth) {
+        case .eight(let r): seeds.append(("depth-\(encoding.rawValue)", try PNGCodec.encode(r)))
+        case .sixteen(let r): seeds.append(("depth-\(encoding.rawValue)", try PNGCodec.encode(r)))
+        }
+    }
+    seeds.append(("jpeg", try JPEGCodec.encode(rgb, quality: 75)))
+    seeds.append(("jpeg-grey", try JPEGCodec.encode(Raster(width: 8, height: 8, channels: 1, repeating: 99))))
+    for (name, bytes) in seeds { try Data(bytes).write(to: folder.appendingPathComponent("seed-\(name)")) }
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let runs = arguments.dropFirst().first.flatMap(Int.init) ?? 15
 switch arguments.first ?? "codecs" {
 case "codecs": try benchCodecs(runs: runs)
+case "fuzz-seeds": try writeFuzzSeeds(to: URL(fileURLWithPath: String(arguments.dropFirst().first ?? "Fuzz/corpus-run")))
 default:
     FileHandle.standardError.write(Data("usage: VeilBench codecs [runs]\n".utf8))
     exit(64)

@@ -74,7 +74,7 @@ public enum PNGCodec {
             guard let reader = CPNGShims_openReader(base, data.count, UInt32(ImageLimits.maximumSide),
                                                     UInt32(ImageLimits.maximumSide), transform.rawValue,
                                                     &info, &message, message.count) else {
-                throw VeilError.undecodable(path: path, reason: String(cString: message))
+                throw VeilError.undecodable(path: path, reason: String(cBuffer: message))
             }
             defer { CPNGShims_closeReader(reader) }
             let width = Int(info.width), height = Int(info.height), channels = Int(info.channels)
@@ -92,7 +92,7 @@ public enum PNGCodec {
                     failed = CPNGShims_readPixels(reader, buffer.baseAddress!, count, &message, message.count) != 0
                     initialized = count  // on failure the buffer is discarded below
                 }
-                if failed { throw VeilError.undecodable(path: path, reason: String(cString: message)) }
+                if failed { throw VeilError.undecodable(path: path, reason: String(cBuffer: message)) }
                 return .eight(Raster(width: width, height: height, channels: channels, samples: samples))
             } else {
                 var failed = false
@@ -101,7 +101,7 @@ public enum PNGCodec {
                     failed = CPNGShims_readPixels(reader, raw, count * 2, &message, message.count) != 0
                     initialized = count
                 }
-                if failed { throw VeilError.undecodable(path: path, reason: String(cString: message)) }
+                if failed { throw VeilError.undecodable(path: path, reason: String(cBuffer: message)) }
                 return .sixteen(Raster(width: width, height: height, channels: channels, samples: samples))
             }
         }
@@ -140,7 +140,7 @@ public enum PNGCodec {
                                       width * channels * bitDepth / 8, Int32(channels), Int32(bitDepth),
                                       settings.level, settings.filters, settings.strategy, &buffer, &message, message.count)
         guard status == 0, let bytes = buffer.bytes else {
-            throw VeilError.imageOperation(reason: "PNG encoding failed: \(String(cString: message))")
+            throw VeilError.imageOperation(reason: "PNG encoding failed: \(String(cBuffer: message))")
         }
         defer { CPNGShims_freeBuffer(&buffer) }
         return Array(UnsafeBufferPointer(start: bytes, count: buffer.count))

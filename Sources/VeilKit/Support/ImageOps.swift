@@ -14,7 +14,7 @@ public enum ImageOps {
     public static var openCVVersion: String {
         var buffer = [CChar](repeating: 0, count: 64)
         COpenCVShims_version(&buffer, buffer.count)
-        return String(cString: buffer)
+        return String(cBuffer: buffer)
     }
 
     /// `raster` resized to `width`×`height`.
@@ -52,6 +52,6 @@ public enum ImageOps {
     static func check(_ call: (UnsafeMutablePointer<CChar>, Int) -> Int32) throws {
         var message = [CChar](repeating: 0, count: 512)
         let status = message.withUnsafeMutableBufferPointer { call($0.baseAddress!, $0.count) }
-        guard status == 0 else { throw VeilError.imageOperation(reason: String(cString: message)) }
+        guard status == 0 else { throw VeilError.imageOperation(reason: String(cBuffer: message)) }
     }
 }
