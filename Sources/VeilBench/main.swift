@@ -135,6 +135,26 @@ let arguments = CommandLine.arguments.dropFirst()
 let runs = arguments.dropFirst().first.flatMap(Int.init) ?? 15
 switch arguments.first ?? "codecs" {
 case "codecs": try benchCodecs(runs: runs)
+case "contact-sheet":
+    // contact-sheet RECORDING OUT.png [frames]: tiles frames, head ground truth outlined in green.
+    let a = Array(arguments.dropFirst())
+    guard a.count >= 2 else { FileHandle.standardError.write(Data("usage: VeilBench contact-sheet DIR OUT [frames]\n".utf8)); exit(64) }
+    let sheet = try ContactSheet.make(recording: try Recording(at: URL(fileURLWithPath: a[0])),
+                                      maxFrames: a.count > 2 ? Int(a[2]) ?? 12 : 12, columns: 3, tileWidth: 426)
+    try FileIO.writeAtomically(try PNGCodec.encode(sheet), to: URL(fileURLWithPath: a[1]))
+case "crop":
+    // crop IN x y w h scale OUT: a magnified region of a frame, to look at.
+    let a = Array(arguments.dropFirst())
+    guard a.count == 7, let x = Int(a[1]), let y = Int(a[2]), let w = Int(a[3]), let h = Int(a[4]), let k = Int(a[5]) else {
+        FileHandle.standardError.write(Data("usage: VeilBench crop IN x y w h scale OUT\n".utf8)); exit(64)
+    }
+    let image = try ImageFile.readRGB(URL(fileURLWithPath: a[0]))
+    var region = Raster<UInt8>(width: w, height: h, channels: 3)
+    for yy in 0..<h { for xx in 0..<w { for c in 0..<3 {
+        region[xx, yy, c] = image[min(image.width - 1, x + xx), min(image.height - 1, y + yy), c]
+    } } }
+    let big = try ImageOps.resize(region, width: w * k, height: h * k, interpolation: .nearest)
+    try FileIO.writeAtomically(try PNGCodec.encode(big), to: URL(fileURLWithPath: a[6]))
 case "fuzz-seeds": try writeFuzzSeeds(to: URL(fileURLWithPath: String(arguments.dropFirst().first ?? "Fuzz/corpus-run")))
 default:
     FileHandle.standardError.write(Data("usage: VeilBench codecs [runs]\n".utf8))

@@ -40,6 +40,11 @@ public enum PNGCodec {
         /// 320 ms for libpng's default (level 6, adaptive filters), for a file about 15% larger; the
         /// Sub filter turns CARLA's constant alpha and smooth surfaces into runs that RLE matches cheaply.
         public static let fast = EncodeSettings(level: 1, filters: Int32(CPNGShims_filterSub), strategy: 3)
+        /// The smallest files: zlib level 9 with adaptive filtering (slow; for fixtures and archives).
+        public static let smallest = EncodeSettings(
+            level: 9,
+            filters: Int32(CPNGShims_filterNone | CPNGShims_filterSub | CPNGShims_filterUp | CPNGShims_filterAvg | CPNGShims_filterPaeth),
+            strategy: 0)
         /// libpng's own default: level 6 and adaptive filtering, for comparison.
         public static let libpngDefault = EncodeSettings(
             level: 6,

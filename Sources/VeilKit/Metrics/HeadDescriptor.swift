@@ -1,0 +1,49 @@
+import Foundation
+
+/// A small appearance descriptor of a head crop, for nearest-neighbour re-identification.
+///
+/// The crop is the square around a head box, resized to `side`×`side` RGB with OpenCV's area
+/// interpolation, then centred and scaled to unit length so that brightness and contrast do not
+/// matter. It is deliberately simple: an attacker's baseline, used both to show that synthetic
+/// identities are recognisable and that anonymized heads are not.
+public struct HeadDescriptor: Sendable, Equatable {
+    public static let side = 16
+    public var values: [Float]
+
+    /// The descriptor of the head in `box` ([x0, y0, x1, y1], inclusive) of `image`, or nil for an empty box.
+    public init?(image: Raster<UInt8>, box: [Int]) {
+        guard box.count == 4 else { return nil }
+        let w = box[2] - box[0] + 1, h = box[3] - box[1] + 1
+        guard w >= 2, h >= 2 else { return nil }
+        let side = max(w, h)
+        let cx = (box[0] + box[2] + 1) / 2, cy = (box[1] + box[3] + 1) / 2
+        var crop = Raster<UInt8>(width: side, height: side, channels: 3)
+        for y in 0..<side {
+            let sy = min(image.height - 1, max(0, cy - side / 2 + y))
+            for x in 0..<side {
+                let sx = min(image.width - 1, max(0, cx - side / 2 + x))
+                for c in 0..<3 { crop[x, y, c] = image[sx, sy, c] }
+            }
+        }
+        guard let small = try? ImageOps.resize(crop, width: Self.side, height: Self.side, interpolation: side >= Self.side ? .area : .linear) else {
+            return nil
+        }
+        var v = small.samples.map { Float($0) }
+        let mean = v.reduce(0, +) / Float(v.count)
+        for i in v.indices { v[i] -= mean }
+        let norm = max(1e-6, v.reduce(0) { $0 + $1 * $1 }.squareRoot())
+        values = v.map { $0 / norm }
+    }
+
+    /// Squared Euclidean distance between two descriptors.
+    public func distance(to other: HeadDescriptor) -> Float {
+        var sum: Float = 0
+        for i in values.indices { let d = values[i] - other.values[i]; sum += d * d }
+        return sum
+    }
+
+    /// The index of the gallery entry nearest to `self`.
+    public func nearest(in gallery: [HeadDescriptor]) -> Int? {
+        gallery.indices.min { distance(to: gallery[$0]) < distance(to: gallery[$1]) }
+    }
+}

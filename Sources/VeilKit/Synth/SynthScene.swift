@@ -1,0 +1,149 @@
+import Foundation
+
+/// A street scene seen from a camera on a moving vehicle, with people and hard negatives in it.
+///
+/// Everything is drawn from the seed: the same options give the same scene, frame for frame.
+public struct SynthScene: Sendable {
+    public let options: SynthOptions
+    public let intrinsics: Intrinsics
+    /// Frame numbers, with the gaps a real recording has (dropped server ticks).
+    public let frameNumbers: [Int]
+    let roadHalfWidth: Float
+    let sidewalkWidth: Float
+    let speed: Float
+    let people: [SynthPerson]
+    let props: [Prop]
+    let textureSeed: UInt32
+    /// Objects wrap around the camera between these distances, so long recordings stay populated.
+    static let nearWrap: Float = 1.6
+    static let farWrap: Float = 46
+
+    /// The simulator tick: CARLA's synchronous mode at 20 Hz.
+    public static let frameInterval: Float = 0.05
+
+    public init(options: SynthOptions) {
+        self.options = options
+        intrinsics = Intrinsics(fov: options.fov, width: options.width, height: options.height)
+        var g = SplitMix64(seed: options.seed &* 0x2545_F491_4F6C_DD1D &+ 17)
+        roadHalfWidth = g.float(3.5...5.0)
+        sidewalkWidth = g.float(3.0...4.5)
+        speed = options.speed ?? g.float(0...4)
+        textureSeed = UInt32(truncatingIfNeeded: g.next())
+        var number = 1000 + Int(g.next() % 90_000)
+        var numbers: [Int] = []
+        for _ in 0..<options.frames {
+            numbers.append(number)
+            number += g.unit() < 0.1 ? Int(2 + g.next() % 3) : 1
+        }
+        frameNumbers = numbers
+
+        let halfFOV = Float(tan(options.fov * .pi / 360))
+        let walkable = roadHalfWidth + sidewalkWidth - 0.4
+        // Parked cars along both kerbs.
+        var props: [Prop] = []
+        for i in 0..<options.cars {
+            let side: Float = i % 2 == 0 ? 1 : -1
+            let colour = Vec3(g.float(0.1...0.9), g.float(0.1...0.9), g.float(0.1...0.9))
+            props.append(Prop(kind: .car, x: side * (roadHalfWidth - 1.1), z: g.float(5...42), yaw: g.unit() < 0.5 ? 0 : .pi,
+                              size: Vec3(1.85, 1.45, 4.4), colour: colour))
+        }
+        // Hard negatives on the sidewalks, near the kerb where people walk too.
+        let negativeKinds: [PropKind] = [.pole, .signpost, .bin, .hydrant, .tree, .personBox]
+        for i in 0..<options.negatives {
+            let kind = negativeKinds[i % negativeKinds.count]
+            let side: Float = g.unit() < 0.5 ? 1 : -1
+            let z = g.float(3...38)
+            let x = side * min(walkable, max(roadHalfWidth + 0.4, g.float(0.3...1.3) + roadHalfWidth))
+            let size: Vec3
+            var colour = Vec3(g.float(0.2...0.7), g.float(0.2...0.7), g.float(0.2...0.7))
+            switch kind {
+            case .pole: size = Vec3(g.float(0.1...0.25), g.float(3.5...7), 0)
+            case .signpost: size = Vec3(g.float(0.5...0.8), g.float(2.2...3.0), 0)
+            case .bin: size = Vec3(g.float(0.5...0.7), g.float(0.9...1.15), g.float(0.5...0.7))
+            case .hydrant: size = Vec3(g.float(0.25...0.35), g.float(0.6...0.85), 0); colour = Vec3(0.75, 0.12, 0.1)
+            case .tree: size = Vec3(g.float(0.2...0.45), g.float(2.5...4), 0); colour = Vec3(0.2, g.float(0.35...0.5), 0.15)
+            case .personBox: size = Vec3(g.float(0.45...0.6), g.float(1.6...1.9), g.float(0.3...0.5))
+            case .car: size = Vec3(1.85, 1.45, 4.4)
+            }
+            props.append(Prop(kind: kind, x: x, z: z, yaw: g.float(-0.4...0.4), size: size, colour: colour))
+        }
+        self.props = props
+
+        // People: on the sidewalks, crossing the road, entering at the frame edges, in pairs.
+        var people: [SynthPerson] = []
+        for i in 0..<options.people {
+            let identity = Identity.random(using: &g)
+            var x: Float = 0, z: Float = 0, yaw: Float = 0
+            var walking = g.unit() < 0.6
+            let category = g.unit()
+            for _ in 0..<30 {
+                z = 2 + (options.maxDistance - 2) * powf(g.unit(), 1.25)
+                let visibleHalf = z * halfFOV
+                if category < 0.15 {
+                    // At a frame edge, walking in or out.
+                    let side: Float = g.unit() < 0.5 ? 1 : -1
+                    x = side * (visibleHalf + g.float(-0.6...0.4))
+                    yaw = side * (g.unit() < 0.6 ? -Float.pi / 2 : Float.pi / 2)
+                    walking = true
+                } else if category < 0.3 {
+                    x = g.float(-1...1) * min(visibleHalf, walkable)
+                    yaw = g.unit() < 0.5 ? Float.pi / 2 : -Float.pi / 2
+                    walking = true
+                } else if category < 0.4, let previous = people.last {
+                    // Beside and behind the previous person: overlapping at a different depth.
+                    let p = previous.position(at: 0)
+                    x = p.x + g.float(-0.5...0.5)
+                    z = p.z + g.float(0.8...2.5)
+                    yaw = g.unit() < 0.5 ? Float.pi + g.float(-0.5...0.5) : g.float(-Float.pi...Float.pi)
+                } else {
+                    x = g.float(-1...1) * min(visibleHalf * 0.95, walkable)
+                    yaw = g.unit() < 0.45 ? Float.pi + g.float(-0.45...0.45) : g.float(-Float.pi...Float.pi)
+                }
+                let clear = people.allSatisfy { other in
+                    let p = other.position(at: 0)
+                    return (p.x - x) * (p.x - x) + (p.z - z) * (p.z - z) > 0.5 * 0.5
+                } && props.allSatisfy { prop in
+                    let r: Float = prop.kind == .car ? 2.6 : 0.7
+                    return (prop.x - x) * (prop.x - x) + (prop.z - z) * (prop.z - z) > r * r
+                }
+                if clear { break }
+            }
+            people.append(SynthPerson(id: i + 1, identity: identity, identityIndex: i, startX: x, startZ: z, yaw: yaw,
+                                      speed: walking ? g.float(1.0...1.6) : 0, phase: g.float(0...(2 * .pi)),
+                                      headTurn: g.float(-0.3...0.3)))
+        }
+        self.people = people
+    }
+
+    /// Seconds since the first frame.
+    public func time(ofFrame number: Int) -> Float {
+        Float(number - (frameNumbers.first ?? number)) * Self.frameInterval
+    }
+
+    /// The camera at `time`.
+    func camera(at time: Float) -> CameraPose {
+        CameraPose(x: 0, height: options.cameraHeight, z: speed * time)
+    }
+
+    /// `z` moved by whole periods into the band ahead of the camera.
+    @inline(__always) static func wrap(_ z: Float, cameraZ: Float) -> Float {
+        let span = farWrap - nearWrap
+        var relative = (z - cameraZ - nearWrap).truncatingRemainder(dividingBy: span)
+        if relative < 0 { relative += span }
+        return cameraZ + nearWrap + relative
+    }
+
+    /// Where each person stands at `time` (wrapped ahead of the camera).
+    func personPlacement(_ person: SynthPerson, at time: Float, camera: CameraPose) -> SynthPerson {
+        var placed = person
+        let p = person.position(at: time)
+        let limit = roadHalfWidth + sidewalkWidth + 2
+        var x = p.x
+        if abs(x) > limit { x = (x + limit).truncatingRemainder(dividingBy: 2 * limit); if x < 0 { x += 2 * limit }; x -= limit }
+        let z = Self.wrap(p.z, cameraZ: camera.z)
+        // Re-anchor so position(at: time) lands on the wrapped point.
+        placed.startX = x - sinf(person.yaw) * person.speed * time
+        placed.startZ = z - cosf(person.yaw) * person.speed * time
+        return placed
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import Testing
+@testable import VeilKit
+
+/// Synthetic recordings made once per test run and shared by the tests that read them.
+enum SynthFixtures {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var made: Set<String> = []
+
+    /// Renders the recording `name` once per process (tests run in parallel and share it).
+    static func make(_ name: String, _ configure: (inout SynthOptions) -> Void) throws -> URL {
+        lock.lock()
+        defer { lock.unlock() }
+        var options = SynthOptions()
+        configure(&options)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("veil-synth-\(name)-\(getpid())")
+        if made.contains(name) { return url }
+        try? FileManager.default.removeItem(at: url)
+        try SynthWriter(scene: SynthScene(options: options), output: url).write()
+        made.insert(name)
+        return url
+    }
+
+    /// 12 people, 640×480, standing still camera: enough heads for recognition and geometry checks.
+    static func crowd() throws -> URL {
+        try make("crowd") { o in
+            o.frames = 16; o.people = 12; o.width = 640; o.height = 480; o.seed = 21; o.speed = 0.5
+        }
+    }
+
+    /// 12 people within 14 m, many facing the camera over 24 frames: faces to recognise.
+    static func faces() throws -> URL {
+        try make("faces") { o in
+            o.frames = 24; o.people = 12; o.width = 640; o.height = 480; o.seed = 8; o.speed = 0.5; o.maxDistance = 14
+        }
+    }
+
+    static func truth(_ recording: URL, _ number: Int) throws -> SynthWriter.FrameTruth {
+        let url = recording.appendingPathComponent(String(format: "gt/%06d.json", number))
+        return try JSONDecoder().decode(SynthWriter.FrameTruth.self, from: Data(contentsOf: url))
+    }
+
+    static func heads(_ recording: URL, _ number: Int) throws -> Raster<UInt16> {
+        let url = recording.appendingPathComponent(String(format: "gt/%06d-heads.png", number))
+        guard case .sixteen(let raster) = try PNGCodec.decode(try FileIO.read(url), path: url.path) else {
+            throw VeilError.undecodable(path: url.path, reason: "expected 16-bit")
+        }
+        return raster
+    }
+}
+
+@Suite struct SynthTests {
+    @Test func sameSeedGivesByteIdenticalFiles() throws {
+        var options = SynthOptions()
+        options.frames = 3; options.people = 3; options.width = 160; options.height = 120; options.seed = 99
+        let a = try TemporaryFolder(), b = try TemporaryFolder()
+        try SynthWriter(scene: SynthScene(options: options), output: a.url).write()
+        try SynthWriter(scene: SynthScene(options: options), output: b.url).write()
+        let files = try FileManager.default.subpathsOfDirectory(atPath: a.url.path).filter { $0.contains(".") }.sorted()
+        #expect(files.count == 1 + 3 * 6)
+        for file in files {
+            let x = try Data(contentsOf: a.url.appendingPathComponent(file)), y = try Data(contentsOf: b.url.appendingPathComponent(file))
+            #expect(x == y, "\(file) differs between two runs with one seed")
+        }
+        options.seed = 100
+        let c = try TemporaryFolder()
+        try SynthWriter(scene: SynthScene(options: options), output: c.url).write()
+        let other = try Recording(at: c.url).frames[0], original = try Recording(at: a.url).frames[0]
+        #expect(try Data(contentsOf: other.color) != Data(contentsOf: original.color))
+    }
+
+    @Test func recordingIsReadLikeCARLAOutputWithGapsAndTags() throws {
+        let url = try SynthFixtures.crowd()
+        let recording = try Recording(at: url)
+        #expect(recording.layout == .carla && recording.hasDepth && recording.hasSemantic && recording.hasInstance)
+        #expect(recording.unpaired.isEmpty)
+        let summary = try RecordingSummary(recording: recording, sampleLimit: 0)
+        #expect(summary.depthEncoding == .carlaRaw)
+        #expect(summary.groundTruth?.kind == .semanticRaw && summary.groundTruth?.tagTable == .v0914)
+        #expect((summary.groundTruth?.pedestrianPixels ?? 0) > 1000)
+    }
+
+    @Test func oldTagTableIsWrittenAndRecognised() throws {
+        let url = try SynthFixtures.make("old-table") { o in
+            o.frames = 2; o.people = 3; o.width = 320; o.height = 240; o.seed = 4; o.carlaTable = .v0913
+        }
+        let summary = try RecordingSummary(recording: try Recording(at: url))
+        #expect(summary.groundTruth?.tagTable == .v0913)
+        let truthPixels = try Recording(at: url).frames.reduce(0) { $0 + (try SynthFixtures.truth(url, $1.number)).people.reduce(0) { $0 + $1.pixels } }
+        #expect(summary.groundTruth?.pedestrianPixels == truthPixels)
+    }
+
+    @Test func semanticPedestriansAgreeWithInstancesAndTruth() throws {
+        let url = try SynthFixtures.crowd()
+        let recording = try Recording(at: url)
+        for files in recording.frames.prefix(4) {
+            let truth = try SynthFixtures.truth(url, files.number)
+            let semantic = try GroundTruthReader.readImage(try #require(files.semantic))
+            let instance = try GroundTruthReader.readImage(try #require(files.instance))
+            let people = GroundTruthReader.personMask(semantic, kind: .semanticRaw, table: .v0914)
+            let ids = try #require(GroundTruthReader.personMask(instance, kind: .instance, table: .v0914).instanceIDs)
+            var counts: [Int: Int] = [:]
+            for i in 0..<people.mask.count where people.mask[i] == 1 {
+                let id = Int(ids[i])
+                counts[id, default: 0] += 1
+                let person = try #require(truth.people.first { $0.id == id }, "pedestrian pixel of unknown id \(id)")
+                let (x, y) = (i % semantic.width, i / semantic.width)
+                #expect(x >= person.box[0] && x <= person.box[2] && y >= person.box[1] && y <= person.box[3])
+            }
+            #expect(counts == Dictionary(uniqueKeysWithValues: truth.people.map { ($0.id, $0.pixels) }))
+        }
+    }
+
+    @Test func headBoxesCoverExactlyTheHeadPixels() throws {
+        let url = try SynthFixtures.crowd()
+        for files in try Recording(at: url).frames.prefix(6) {
+            let truth = try SynthFixtures.truth(url, files.number)
+            let heads = try SynthFixtures.heads(url, files.number)
+            var boxes: [Int: [Int]] = [:], counts: [Int: Int] = [:]
+            for y in 0..<heads.height {
+                for x in 0..<heads.width {
+                    let id = Int(heads[x, y, 0])
+                    guard id != 0 else { continue }
+                    counts[id, default: 0] += 1
+                    let b = boxes[id] ?? [x, y, x, y]
+                    boxes[id] = [min(b[0], x), min(b[1], y), max(b[2], x), max(b[3], y)]
+                }
+            }
+            for person in truth.people {
+                #expect(person.headBox == boxes[person.id])
+                #expect(person.headPixels == counts[person.id, default: 0])
+            }
+            #expect(Set(boxes.keys).isSubset(of: Set(truth.people.map(\.id))))
+        }
+    }
+
+    @Test func personHeightInPixelsFollowsFocalLengthAndDistance() throws {
+        let url = try SynthFixtures.crowd()
+        let recording = try Recording(at: url)
+        let k = recording.camera.intrinsics(width: 640, height: 480)
+        var checked = 0
+        for files in recording.frames {
+            for person in try SynthFixtures.truth(url, files.number).people
+                where !person.walking && person.visibleFraction > 0.99 && person.box[1] > 0 && person.box[3] < 479 {
+                let measured = Double(person.box[3] - person.box[1] + 1)
+                let expected = k.fy * person.heightM / person.distance
+                #expect(abs(measured - expected) <= 3 + 0.04 * expected, "person \(person.id) at \(person.distance) m: \(measured) px, expected \(expected)")
+                checked += 1
+            }
+        }
+        #expect(checked >= 5)
+    }
+
+    @Test func depthOfAPersonDecodesToTheirDistance() throws {
+        let url = try SynthFixtures.crowd()
+        let reader = try FrameReader(recording: try Recording(at: url))
+        var checked = 0
+        for files in reader.recording.frames.prefix(4) {
+            let frame = try reader.read(files)
+            let depth = try #require(frame.depth)
+            let instance = try GroundTruthReader.readImage(try #require(files.instance))
+            let ids = try #require(GroundTruthReader.personMask(instance, kind: .instance, table: .v0914).instanceIDs)
+            for person in try SynthFixtures.truth(url, files.number).people where person.pixels > 200 && person.visibleFraction > 0.9 {
+                var values = (0..<ids.count).filter { Int(ids[$0]) == person.id }.map { depth.metres[$0] }
+                values.sort()
+                let median = Double(values[values.count / 2])
+                // The body is ±0.15 m thick around the feet's distance.
+                #expect(abs(median - person.distance) < 0.25, "person \(person.id): depth \(median) m, truth \(person.distance) m")
+                checked += 1
+            }
+        }
+        #expect(checked >= 4)
+    }
+
+    @Test func cleanHeadCropsAreRecognisedAndLessSoFarAway() throws {
+        // The same scene rendered at 640×480 and at 160×120: every head four times smaller, as if
+        // four times farther away, with the same poses. Gallery: each identity's largest crop at
+        // full size. Probes: every other crop at full size, and every crop at a quarter size.
+        let near = try SynthFixtures.faces()
+        let far = try SynthFixtures.make("faces-far") { o in
+            o.frames = 24; o.people = 12; o.width = 160; o.height = 120; o.seed = 8; o.speed = 0.5; o.maxDistance = 14
+        }
+        func crops(_ url: URL) throws -> [(identity: Int, height: Int, descriptor: HeadDescriptor)] {
+            var result: [(identity: Int, height: Int, descriptor: HeadDescriptor)] = []
+            for files in try Recording(at: url).frames {
+                let image = try ImageFile.readRGB(files.color)
+                for person in try SynthFixtures.truth(url, files.number).people {
+                    guard let box = person.headBox, person.faceAngle < 70, person.visibleFraction > 0.8,
+                          let d = HeadDescriptor(image: image, box: box) else { continue }
+                    result.append((person.identity, box[3] - box[1] + 1, d))
+                }
+            }
+            return result
+        }
+        let nearCrops = try crops(near), farCrops = try crops(far)
+        var gallery: [Int: (height: Int, descriptor: HeadDescriptor)] = [:]
+        for crop in nearCrops where crop.height > (gallery[crop.identity]?.height ?? 0) { gallery[crop.identity] = (crop.height, crop.descriptor) }
+        let identities = Array(gallery.keys.sorted())
+        let galleryDescriptors = identities.map { gallery[$0]!.descriptor }
+        func accuracy(_ probes: [(identity: Int, height: Int, descriptor: HeadDescriptor)]) -> (Double, Int) {
+            let used = probes.filter { $0.descriptor != gallery[$0.identity]?.descriptor && gallery[$0.identity] != nil }
+            let hits = used.filter { probe in probe.descriptor.nearest(in: galleryDescriptors).map { identities[$0] } == probe.identity }.count
+            return (Double(hits) / Double(max(1, used.count)), used.count)
+        }
+        let (nearAccuracy, nearCount) = accuracy(nearCrops), (farAccuracy, farCount) = accuracy(farCrops)
+        let chance = 1 / Double(identities.count)
+        print("recognition: \(identities.count) identities, chance \(chance), near \(nearAccuracy) of \(nearCount), far \(farAccuracy) of \(farCount)")
+        #expect(identities.count >= 6)
+        #expect(nearCount >= 20 && nearAccuracy > chance + 0.4)
+        #expect(farCount >= 20 && farAccuracy < nearAccuracy)
+    }
+}
