@@ -40,7 +40,7 @@ public enum ContactSheet {
     }
 
     /// Paints the border pixels of `mask` green.
-    static func outline(_ image: inout Raster<UInt8>, mask: [Bool]) {
+    public static func outline(_ image: inout Raster<UInt8>, mask: [Bool]) {
         let (w, h) = (image.width, image.height)
         for y in 0..<h {
             for x in 0..<w where mask[y * w + x] {

@@ -1,0 +1,361 @@
+import Foundation
+
+/// Finds people, and their heads, from depth alone.
+///
+/// 1. The ground plane is fitted (RANSAC), and every pixel gets a height above it.
+/// 2. Pixels 0.12–3.2 m above the ground are grouped into connected regions wherever neighbours lie
+///    within a depth step τ(Z) = 0.1 + 0.02·Z of each other (on a half-resolution grid above 960 px).
+/// 3. Each region is refined to full resolution, and its top profile (the highest pixel of every
+///    column, in metres) is searched for heads: a local peak 0.95–2.3 m above the ground, 0.07–0.32 m
+///    wide, with the profile at least 0.1 m lower 0.25 m to each side (shoulders, or nothing), and a
+///    body at least 0.18 m wide 0.45–0.7 m below the top (or hidden by something nearer, or cut by the
+///    frame). Poles, signposts, trunks, bins, hydrants and person-sized boxes fail one of these.
+///
+/// Without a ground plane (no floor in view) heights are measured from the camera, and the absolute
+/// height test is skipped.
+public struct DepthPersonDetector: Sendable {
+    /// The thresholds, in metres.
+    public struct Parameters: Sendable, Equatable {
+        public var minTopHeight: Float = 0.95
+        public var maxTopHeight: Float = 2.3
+        public var minHeadWidth: Float = 0.07
+        public var maxHeadWidth: Float = 0.32
+        public var shoulderOffset: Float = 0.25
+        public var shoulderDrop: Float = 0.1
+        public var minTorsoWidth: Float = 0.18
+        public var maxRange: Float = 60
+        public var minObjectHeight: Float = 0.12
+        public var maxObjectHeight: Float = 3.2
+        /// Head window: from the top of the head this far down, and this far either side of its centre;
+        /// below `chinDepth` only `neckHalfWidth` either side (neck and hanging hair).
+        public var headDepthExtent: Float = 0.37
+        public var headHalfWidth: Float = 0.12
+        public var chinDepth: Float = 0.25
+        public var neckHalfWidth: Float = 0.13
+        /// Heads expected to be fewer pixels tall than this are not searched for: below it no face is
+        /// recognisable, and depth alone cannot tell a head from a sliver of a car.
+        public var minHeadPixels: Float = 4
+        public init() {}
+    }
+
+    public var parameters = Parameters()
+
+    public init(parameters: Parameters = Parameters()) { self.parameters = parameters }
+
+    /// A region of pixels at one depth, at full resolution.
+    struct Region {
+        var box: PixelBox
+        /// One byte per pixel of `box`: 1 inside the region.
+        var bits: [UInt8]
+        var depth: Float
+    }
+
+    /// The depth step that separates two neighbouring pixels into different objects.
+    @inline(__always) static func step(_ z: Float) -> Float { 0.1 + 0.02 * z }
+
+    /// How much nearer something must be to count as hiding a body: well past a depth step, so the
+    /// next fragment of a slanted surface is not mistaken for an occluder.
+    @inline(__always) static func occluderGap(_ z: Float) -> Float { max(0.6, 2 * step(z)) }
+
+    /// People and heads found in `depth`.
+    public func detect(depth: DepthMap, intrinsics k: Intrinsics, ground: GroundPlane?) -> [HeadRegion] {
+        let regions = self.regions(depth: depth, intrinsics: k, ground: ground)
+        var heads: [HeadRegion] = []
+        for region in regions { heads += findHeads(region, depth: depth, intrinsics: k, ground: ground) }
+        return heads
+    }
+
+    /// Connected regions of above-ground pixels, separated by depth steps.
+    func regions(depth: DepthMap, intrinsics k: Intrinsics, ground: GroundPlane?) -> [Region] {
+        let (w, h) = (depth.width, depth.height)
+        let s = w > 960 ? 2 : 1
+        let gw = w / s, gh = h / s
+        let fx = Float(k.fx), fy = Float(k.fy), cx = Float(k.cx), cy = Float(k.cy)
+        let p = parameters
+        var gz = [Float](repeating: 0, count: gw * gh)
+        var parent = [Int32](repeating: -1, count: gw * gh)
+        depth.metres.withUnsafeBufferPointer { z in
+            gz.withUnsafeMutableBufferPointer { g in
+                parent.withUnsafeMutableBufferPointer { par in
+                    for y in 0..<gh {
+                        let fyRow = y * s + s / 2
+                        let vy = (Float(fyRow) - cy) / fy
+                        for x in 0..<gw {
+                            let fxCol = x * s + s / 2
+                            let m = z[fyRow * w + fxCol]
+                            guard m > 0, m < p.maxRange else { continue }
+                            if let ground {
+                                let point = SIMD3<Float>((Float(fxCol) - cx) / fx * m, vy * m, m)
+                                let height = ground.height(point)
+                                guard height > p.minObjectHeight, height < p.maxObjectHeight else { continue }
+                            }
+                            let i = y * gw + x
+                            g[i] = m
+                            par[i] = Int32(i)
+                        }
+                    }
+                    // Union-find over right and down neighbours within a depth step.
+                    func find(_ i: Int32) -> Int32 {
+                        var r = i
+                        while par[Int(r)] != r { r = par[Int(r)] }
+                        var c = i
+                        while par[Int(c)] != r { let next = par[Int(c)]; par[Int(c)] = r; c = next }
+                        return r
+                    }
+                    for y in 0..<gh {
+                        for x in 0..<gw {
+                            let i = y * gw + x
+                            guard par[i] >= 0 else { continue }
+                            let zi = g[i], tau = Self.step(zi)
+                            if x + 1 < gw, par[i + 1] >= 0, abs(g[i + 1] - zi) < tau {
+                                let a = find(Int32(i)), b = find(Int32(i + 1))
+                                if a != b { par[Int(max(a, b))] = min(a, b) }
+                            }
+                            if y + 1 < gh, par[i + gw] >= 0, abs(g[i + gw] - zi) < tau {
+                                let a = find(Int32(i)), b = find(Int32(i + gw))
+                                if a != b { par[Int(max(a, b))] = min(a, b) }
+                            }
+                        }
+                    }
+                    for i in 0..<(gw * gh) where par[i] >= 0 { par[i] = find(Int32(i)) }
+                }
+            }
+        }
+        // Grid boxes and depths per root.
+        struct Stats { var x0 = Int.max, y0 = Int.max, x1 = -1, y1 = -1, count = 0, zSum: Float = 0 }
+        var stats: [Int32: Stats] = [:]
+        for y in 0..<gh {
+            for x in 0..<gw {
+                let r = parent[y * gw + x]
+                guard r >= 0 else { continue }
+                var st = stats[r] ?? Stats()
+                st.x0 = min(st.x0, x); st.y0 = min(st.y0, y); st.x1 = max(st.x1, x); st.y1 = max(st.y1, y)
+                st.count += 1
+                st.zSum += gz[y * gw + x]
+                stats[r] = st
+            }
+        }
+        var result: [Region] = []
+        for (root, st) in stats.sorted(by: { $0.key < $1.key }) {
+            let z = st.zSum / Float(st.count)
+            // Too small to hold a head of even a few pixels, or wider than a crowd.
+            let extent = Float((st.y1 - st.y0 + 1) * s) * z / fy
+            let width = Float((st.x1 - st.x0 + 1) * s) * z / fx
+            guard st.count >= 3, extent >= 0.2, width >= 0.05, width <= 12 else { continue }
+            // Full-resolution refinement: a pixel joins when a neighbouring grid cell of the region lies within a depth step.
+            let box = PixelBox(x0: st.x0 * s, y0: st.y0 * s, x1: st.x1 * s + s - 1, y1: st.y1 * s + s - 1)
+                .expanded(by: s, width: w, height: h)
+            var bits = [UInt8](repeating: 0, count: box.area)
+            depth.metres.withUnsafeBufferPointer { zz in
+                for y in box.y0...box.y1 {
+                    let gy = y / s
+                    let vy = (Float(y) - cy) / fy
+                    for x in box.x0...box.x1 {
+                        let m = zz[y * w + x]
+                        guard m > 0, m < p.maxRange else { continue }
+                        if s == 1 {
+                            if parent[y * gw + x] == root { bits[(y - box.y0) * box.width + (x - box.x0)] = 1 }
+                            continue
+                        }
+                        if let ground {
+                            let height = ground.height(SIMD3<Float>((Float(x) - cx) / fx * m, vy * m, m))
+                            guard height > p.minObjectHeight * 0.5, height < p.maxObjectHeight else { continue }
+                        }
+                        let gx = x / s
+                        var joined = false
+                        for ny in max(0, gy - 1)...min(gh - 1, gy + 1) where !joined {
+                            for nx in max(0, gx - 1)...min(gw - 1, gx + 1) {
+                                let j = ny * gw + nx
+                                if parent[j] == root, abs(gz[j] - m) < Self.step(m) { joined = true; break }
+                            }
+                        }
+                        if joined { bits[(y - box.y0) * box.width + (x - box.x0)] = 1 }
+                    }
+                }
+            }
+            result.append(Region(box: box, bits: bits, depth: z))
+        }
+        return result
+    }
+
+    /// Heads on a region's top profile, each checked against a person's metric shape.
+    func findHeads(_ region: Region, depth: DepthMap, intrinsics k: Intrinsics, ground: GroundPlane?) -> [HeadRegion] {
+        let (w, h) = (depth.width, depth.height)
+        let box = region.box
+        let bw = box.width
+        let fx = Float(k.fx), fy = Float(k.fy), cx = Float(k.cx), cy = Float(k.cy)
+        let p = parameters
+        // Height (metres) of a pixel: above the ground, or above the camera without one.
+        func height(_ x: Int, _ y: Int, _ m: Float) -> Float {
+            let point = SIMD3<Float>((Float(x) - cx) / fx * m, (Float(y) - cy) / fy * m, m)
+            return ground?.height(point) ?? -point.y
+        }
+        // Top profile: first region pixel of each column, its height and depth.
+        var topRow = [Int](repeating: -1, count: bw)
+        var topHeight = [Float](repeating: -.infinity, count: bw)
+        var topDepth = [Float](repeating: 0, count: bw)
+        for c in 0..<bw {
+            for r in 0..<box.height where region.bits[r * bw + c] != 0 {
+                let x = box.x0 + c, y = box.y0 + r
+                let m = depth.metres[y * w + x]
+                topRow[c] = y
+                topHeight[c] = height(x, y, m)
+                topDepth[c] = m
+                break
+            }
+        }
+        func heightAt(column c: Int) -> Float? {
+            // Columns outside the frame are unknown; inside the frame but outside the box, nothing is there.
+            if c < 0 || c >= bw { return box.x0 + c < 0 || box.x0 + c >= w ? nil : -.infinity }
+            return topHeight[c]
+        }
+        var heads: [HeadRegion] = []
+        // Local maxima of the top profile, highest first; each claims its plateau.
+        var maxima: [Int] = []
+        for c in 0..<bw where topRow[c] >= 0 {
+            let window = max(1, Int((0.12 * fx / topDepth[c]).rounded()))
+            var isPeak = true
+            for d in -window...window where d != 0 {
+                let n = c + d
+                if n >= 0, n < bw, topHeight[n] > topHeight[c] + 1e-4 { isPeak = false; break }
+            }
+            if isPeak { maxima.append(c) }
+        }
+        maxima.sort { topHeight[$0] > topHeight[$1] || topHeight[$0] == topHeight[$1] && $0 < $1 }
+        var claimed = [Bool](repeating: false, count: bw)
+        for c in maxima where !claimed[c] {
+            let z = topDepth[c]
+            let peak = topHeight[c]
+            // Plateau: neighbouring columns whose top lies within 0.1 m below the peak.
+            var left = c, right = c
+            while left - 1 >= 0, !claimed[left - 1], topHeight[left - 1] >= peak - 0.1, topHeight[left - 1] <= peak + 1e-3 { left -= 1 }
+            while right + 1 < bw, !claimed[right + 1], topHeight[right + 1] >= peak - 0.1, topHeight[right + 1] <= peak + 1e-3 { right += 1 }
+            for i in left...right { claimed[i] = true }
+            let headWidth = Float(right - left + 1) * z / fx
+            if ProcessInfo.processInfo.environment["VEIL_DEBUG"] != nil {
+                print("peak at x \(box.x0 + c) top \(topRow[c]) z \(z) height \(peak) width \(headWidth) plateau \(left)-\(right) region \(box)")
+            }
+            let touchesSide = (box.x0 + left == 0) || (box.x0 + right == w - 1)
+            if ground != nil, peak < p.minTopHeight || peak > p.maxTopHeight { continue }
+            if 0.23 * fy / z < p.minHeadPixels { continue }
+            if !touchesSide, headWidth > p.maxHeadWidth { continue }
+            if headWidth < p.minHeadWidth, !touchesSide, right - left + 1 >= 3 { continue }
+            // A head is round: its two sides lie at about the same depth. A fragment of a surface seen
+            // at a grazing angle (the side of a car far away) recedes steeply from one side to the other.
+            if right > left, abs(topDepth[right] - topDepth[left]) > max(0.12, 1.2 * headWidth) { continue }
+            let centre = (left + right) / 2
+            // A lower peak beside an accepted head is that person's shoulder, not another head.
+            if heads.contains(where: { other in
+                let otherCentre = Float(other.box.x0 + other.box.x1) / 2
+                return abs(otherCentre - Float(box.x0 + centre)) * z / fx < 0.3 && abs((other.depth ?? z) - z) < Self.step(z)
+            }) { continue }
+            let offset = Int((p.shoulderOffset * fx / z).rounded())
+            let shouldersOK = [centre - offset, centre + offset].allSatisfy { n in
+                guard let hn = heightAt(column: n) else { return true }
+                return hn <= peak - p.shoulderDrop
+            }
+            if !shouldersOK { continue }
+            // Torso: 0.45–0.7 m below the top, at least 0.18 m wide, or hidden, or out of the frame.
+            let top = topRow[centre] >= 0 ? topRow[centre] : topRow[c]
+            let r0 = top + Int(0.45 * fy / z), r1 = top + Int(0.7 * fy / z)
+            var torsoOK = r0 >= h
+            if !torsoOK {
+                var widest: Float = 0
+                var hidden = false
+                for y in r0...min(h - 1, r1) {
+                    let r = y - box.y0
+                    guard r >= 0, r < box.height else {
+                        // Below the region: is something nearer in front of the body?
+                        let m = depth.metres[y * w + min(w - 1, box.x0 + centre)]
+                        if m > 0, m < z - Self.occluderGap(z) { hidden = true }
+                        continue
+                    }
+                    // Width of the run of region pixels nearest the head's centre column.
+                    var a = centre, b = centre
+                    if region.bits[r * bw + centre] == 0 {
+                        let reach = Int(0.15 * fx / z)
+                        var found = false
+                        for d in 1...max(1, reach) {
+                            if centre - d >= 0, region.bits[r * bw + centre - d] != 0 { a = centre - d; b = a; found = true; break }
+                            if centre + d < bw, region.bits[r * bw + centre + d] != 0 { a = centre + d; b = a; found = true; break }
+                        }
+                        if !found {
+                            let m = depth.metres[y * w + box.x0 + centre]
+                            if m > 0, m < z - Self.occluderGap(z) { hidden = true }
+                            continue
+                        }
+                    }
+                    while a - 1 >= 0, region.bits[r * bw + a - 1] != 0 { a -= 1 }
+                    while b + 1 < bw, region.bits[r * bw + b + 1] != 0 { b += 1 }
+                    // A run cut short by something nearer has an unknown width: the body goes on behind it.
+                    for edge in [box.x0 + a - 1, box.x0 + b + 1] where edge >= 0 && edge < w {
+                        let m = depth.metres[y * w + edge]
+                        if m > 0, m < z - Self.occluderGap(z) { hidden = true }
+                    }
+                    let touches = box.x0 + a == 0 || box.x0 + b == w - 1
+                    // A body's two sides lie at about the same depth; a surface seen edge-on recedes.
+                    let width = Float(b - a + 1) * z / fx
+                    let za = depth.metres[y * w + box.x0 + a], zb = depth.metres[y * w + box.x0 + b]
+                    if abs(za - zb) > max(0.3, 1.5 * width) { continue }
+                    widest = max(widest, touches ? .infinity : width)
+                }
+                torsoOK = widest >= p.minTorsoWidth || r1 >= h && widest == 0
+                // A body hidden by something nearer leaves a head alone: accept it only when it is
+                // wide enough not to be a sliver of some slanted surface.
+                || hidden && right - left + 1 >= 3
+            }
+            if !torsoOK { continue }
+            // A sliver of a surface seen at a grazing angle (the side of a car far away) splits into
+            // one-column regions whose depth continues its neighbours' trend; a head stands apart.
+            if right - left + 1 < 3, isSlantedSurface(depth: depth, x0: box.x0 + left, x1: box.x0 + right, y: top + 1, z: z) { continue }
+            // The head window, in pixels at the head's depth.
+            let headZ = medianDepth(region, depth: depth, rows: top...(top + Int(0.2 * fy / z)), columns: (box.x0 + left)...(box.x0 + right)) ?? z
+            let half = Int((p.headHalfWidth * fx / headZ).rounded(.up))
+            let centreX = box.x0 + centre
+            let up = Int((0.06 * fy / headZ).rounded(.up))
+            let down = Int((p.headDepthExtent * fy / headZ).rounded(.up))
+            let head = PixelBox(x0: max(0, centreX - half), y0: max(0, top - up), x1: min(w - 1, centreX + half), y1: min(h - 1, top + down))
+            heads.append(HeadRegion(box: head, depth: headZ, person: box, source: "depth",
+                                    narrowFromRow: top + Int((p.chinDepth * fy / headZ).rounded()),
+                                    narrowHalfWidth: Int((p.neckHalfWidth * fx / headZ).rounded(.up))))
+        }
+        // Person boxes: split the region's columns between neighbouring heads.
+        let sorted = heads.sorted { $0.box.x0 < $1.box.x0 }
+        var split: [HeadRegion] = []
+        for (i, head) in sorted.enumerated() {
+            var person = head.person
+            if i > 0 { person.x0 = max(person.x0, (sorted[i - 1].box.x1 + head.box.x0) / 2) }
+            if i + 1 < sorted.count { person.x1 = min(person.x1, (head.box.x1 + sorted[i + 1].box.x0) / 2) }
+            person.y0 = min(person.y0, head.box.y0)
+            var result = head
+            result.person = person
+            split.append(result)
+        }
+        return split
+    }
+
+    /// Whether the depths just left and right of columns x0…x1 on row `y` continue a monotonic
+    /// trend through `z` with small steps, as on a slanted surface.
+    func isSlantedSurface(depth: DepthMap, x0: Int, x1: Int, y: Int, z: Float) -> Bool {
+        guard x0 > 0, x1 + 1 < depth.width, y >= 0, y < depth.height else { return false }
+        let left = depth.metres[y * depth.width + x0 - 1], right = depth.metres[y * depth.width + x1 + 1]
+        guard DepthMap.isMeasured(left), DepthMap.isMeasured(right) else { return false }
+        let limit = 3 * Self.step(z)
+        let monotonic = (left < z && z < right) || (left > z && z > right)
+        return monotonic && abs(left - z) < limit && abs(right - z) < limit
+    }
+
+    /// The median depth of region pixels within rows × columns.
+    func medianDepth(_ region: Region, depth: DepthMap, rows: ClosedRange<Int>, columns: ClosedRange<Int>) -> Float? {
+        var values: [Float] = []
+        for y in max(rows.lowerBound, region.box.y0)...max(max(rows.lowerBound, region.box.y0), min(rows.upperBound, region.box.y1)) {
+            for x in max(columns.lowerBound, region.box.x0)...max(max(columns.lowerBound, region.box.x0), min(columns.upperBound, region.box.x1)) {
+                guard region.box.contains(x: x, y: y), region.bits[(y - region.box.y0) * region.box.width + (x - region.box.x0)] != 0 else { continue }
+                values.append(depth.metres[y * depth.width + x])
+            }
+        }
+        guard !values.isEmpty else { return nil }
+        values.sort()
+        return values[values.count / 2]
+    }
+}

@@ -1,0 +1,75 @@
+/// An axis-aligned pixel rectangle, corners inclusive.
+public struct PixelBox: Sendable, Equatable, Hashable, Codable {
+    public var x0: Int
+    public var y0: Int
+    public var x1: Int
+    public var y1: Int
+
+    public init(x0: Int, y0: Int, x1: Int, y1: Int) {
+        self.x0 = x0; self.y0 = y0; self.x1 = x1; self.y1 = y1
+    }
+
+    public var width: Int { x1 - x0 + 1 }
+    public var height: Int { y1 - y0 + 1 }
+    public var area: Int { max(0, width) * max(0, height) }
+
+    /// This box grown by `margin` pixels on every side and clipped to a `width`×`height` frame.
+    public func expanded(by margin: Int, width: Int, height: Int) -> PixelBox {
+        PixelBox(x0: max(0, x0 - margin), y0: max(0, y0 - margin), x1: min(width - 1, x1 + margin), y1: min(height - 1, y1 + margin))
+    }
+
+    /// Intersection over union with another box.
+    public func iou(_ other: PixelBox) -> Double {
+        let ix = max(0, min(x1, other.x1) - max(x0, other.x0) + 1), iy = max(0, min(y1, other.y1) - max(y0, other.y0) + 1)
+        let inter = ix * iy
+        let union = area + other.area - inter
+        return union > 0 ? Double(inter) / Double(union) : 0
+    }
+
+    /// The union of two boxes.
+    public func union(_ other: PixelBox) -> PixelBox {
+        PixelBox(x0: min(x0, other.x0), y0: min(y0, other.y0), x1: max(x1, other.x1), y1: max(y1, other.y1))
+    }
+
+    public func contains(x: Int, y: Int) -> Bool { x >= x0 && x <= x1 && y >= y0 && y <= y1 }
+
+    /// As `[x0, y0, x1, y1]`.
+    public var array: [Int] { [x0, y0, x1, y1] }
+}
+
+/// A head to anonymize: where it is, and how it was found.
+public struct HeadRegion: Sendable, Equatable {
+    /// The window the head lies in (top of the head to ~0.3 m below, plus a margin).
+    public var box: PixelBox
+    /// The head's distance, metres (nil without depth).
+    public var depth: Float?
+    /// The person box it belongs to.
+    public var person: PixelBox
+    /// Which detector found it.
+    public var source: String
+    /// Rows from this one down hold only neck and hanging hair: the mask narrows there to
+    /// `narrowHalfWidth` pixels either side of the window's centre (nil: the full window).
+    public var narrowFromRow: Int?
+    public var narrowHalfWidth: Int = 0
+
+    public init(box: PixelBox, depth: Float?, person: PixelBox, source: String, narrowFromRow: Int? = nil, narrowHalfWidth: Int = 0) {
+        self.box = box
+        self.depth = depth
+        self.person = person
+        self.source = source
+        self.narrowFromRow = narrowFromRow
+        self.narrowHalfWidth = narrowHalfWidth
+    }
+}
+
+/// Which detector finds people.
+public enum DetectorKind: String, Sendable, CaseIterable, Codable {
+    /// People from depth alone.
+    case depth
+    /// Depth candidates confirmed by OpenCV's HOG people detector.
+    case hog
+    /// Face cascades, or a `cv::dnn` face model; colour only.
+    case face
+    /// The best combination for the recording (see the README).
+    case auto
+}

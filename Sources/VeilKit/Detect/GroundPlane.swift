@@ -1,0 +1,107 @@
+/// The ground under the camera as a plane in camera coordinates: n·P + d = height above ground.
+///
+/// Fitted per frame by RANSAC over the lower half of the depth map, with the normal held within
+/// 35° of the camera's up direction: a vehicle or XR camera is roughly upright, and facades (which
+/// fit a plane just as well) are vertical. A fixed seed keeps it deterministic, so one frame always
+/// gives the same masks however frames are chunked.
+public struct GroundPlane: Sendable, Equatable {
+    /// Unit normal pointing up (camera y points down, so mostly negative y).
+    public var normal: SIMD3<Float>
+    public var offset: Float
+
+    /// Height above the ground of camera-space point `p`, metres.
+    @inline(__always) public func height(_ p: SIMD3<Float>) -> Float { (normal * p).sum() + offset }
+
+    /// Fits the ground to `depth`, or nil when too little of the frame is ground-like.
+    public static func fit(depth: DepthMap, intrinsics k: Intrinsics) -> GroundPlane? {
+        let (w, h) = (depth.width, depth.height)
+        let fx = Float(k.fx), fy = Float(k.fy), cx = Float(k.cx), cy = Float(k.cy)
+        // Sample the lower 55% of the frame on a sparse grid.
+        var points: [SIMD3<Float>] = []
+        let stepX = max(1, w / 64), stepY = max(1, h / 48)
+        depth.metres.withUnsafeBufferPointer { z in
+            var y = h * 45 / 100
+            while y < h {
+                var x = stepX / 2
+                while x < w {
+                    let m = z[y * w + x]
+                    if m > 0, m < 80 { points.append(SIMD3((Float(x) - cx) * m / fx, (Float(y) - cy) * m / fy, m)) }
+                    x += stepX
+                }
+                y += stepY
+            }
+        }
+        guard points.count >= 30 else { return nil }
+        var generator = SplitMix64(seed: 0x5EED)
+        var best: GroundPlane? = nil
+        var bestScore = 0
+        let up = SIMD3<Float>(0, -1, 0)
+        for _ in 0..<80 {
+            let a = points[Int(generator.next() % UInt64(points.count))]
+            let b = points[Int(generator.next() % UInt64(points.count))]
+            let c = points[Int(generator.next() % UInt64(points.count))]
+            var n = cross(b - a, c - a)
+            let length = (n * n).sum().squareRoot()
+            guard length > 1e-6 else { continue }
+            n /= length
+            if (n * up).sum() < 0 { n = -n }
+            guard (n * up).sum() > 0.82 else { continue }  // within ~35° of up
+            let d = -(n * a).sum()
+            guard d > 0.2 else { continue }  // the camera is above the plane
+            var score = 0
+            for p in points {
+                let r = abs((n * p).sum() + d)
+                if r < 0.04 + 0.004 * p.z { score += 1 }
+            }
+            if score > bestScore {
+                bestScore = score
+                best = GroundPlane(normal: n, offset: d)
+            }
+        }
+        guard var plane = best, bestScore >= max(20, points.count / 8) else { return nil }
+        plane = refine(plane, points: points)
+        return plane
+    }
+
+    /// Least-squares refit of the plane to its inliers (three-point planes are noisy).
+    static func refine(_ plane: GroundPlane, points: [SIMD3<Float>]) -> GroundPlane {
+        var inliers: [SIMD3<Float>] = []
+        for p in points where abs(plane.height(p)) < 0.04 + 0.004 * p.z { inliers.append(p) }
+        guard inliers.count >= 10 else { return plane }
+        // Fit y = a·x + b·z + c (the ground is never vertical here), by normal equations.
+        var sxx: Float = 0, sxz: Float = 0, szz: Float = 0, sx: Float = 0, sz: Float = 0
+        var sxy: Float = 0, szy: Float = 0, sy: Float = 0
+        let n = Float(inliers.count)
+        for p in inliers {
+            sxx += p.x * p.x; sxz += p.x * p.z; szz += p.z * p.z; sx += p.x; sz += p.z
+            sxy += p.x * p.y; szy += p.z * p.y; sy += p.y
+        }
+        // Solve the 3×3 system by Cramer's rule.
+        let m = [[sxx, sxz, sx], [sxz, szz, sz], [sx, sz, n]]
+        let r = [sxy, szy, sy]
+        func det(_ a: [[Float]]) -> Float {
+            a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+                + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0])
+        }
+        let d0 = det(m)
+        guard abs(d0) > 1e-9 else { return plane }
+        var solution: [Float] = []
+        for column in 0..<3 {
+            var mc = m
+            for row in 0..<3 { mc[row][column] = r[row] }
+            solution.append(det(mc) / d0)
+        }
+        // y = a x + b z + c  →  a x − y + b z + c = 0; the upward normal has negative y.
+        var normal = SIMD3<Float>(solution[0], -1, solution[1])
+        var offset = solution[2]
+        let length = (normal * normal).sum().squareRoot()
+        normal /= length
+        offset /= length
+        if offset < 0 { normal = -normal; offset = -offset }
+        return GroundPlane(normal: normal, offset: offset)
+    }
+}
+
+@inline(__always) func cross(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
+    SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
+}

@@ -1,0 +1,182 @@
+import Foundation
+
+/// Ground truth for scoring one frame: which pixels are heads, and who is where.
+public struct FrameGroundTruth: Sendable {
+    /// Per pixel, the id of the person whose head covers it (0 none).
+    public var heads: Raster<UInt16>
+    /// The people in the frame.
+    public var people: [PersonTruth]
+
+    /// The synthetic ground truth beside a frame (`gt/NNNNNN.json` and `gt/NNNNNN-heads.png`), or nil when absent.
+    public static func load(recording: Recording, frame number: Int) throws -> FrameGroundTruth? {
+        let json = recording.root.appendingPathComponent(String(format: "gt/%06d.json", number))
+        let png = recording.root.appendingPathComponent(String(format: "gt/%06d-heads.png", number))
+        guard FileManager.default.fileExists(atPath: json.path), FileManager.default.fileExists(atPath: png.path) else { return nil }
+        let truth: SynthWriter.FrameTruth
+        do {
+            truth = try JSONDecoder().decode(SynthWriter.FrameTruth.self, from: Data(try FileIO.read(json, limit: 16 << 20)))
+        } catch let error as VeilError {
+            throw error
+        } catch {
+            throw VeilError.undecodable(path: json.path, reason: "not a ground-truth file (\(error))")
+        }
+        guard case .sixteen(let heads) = try PNGCodec.decode(try FileIO.read(png), path: png.path), heads.channels == 1 else {
+            throw VeilError.unexpectedContent(path: png.path, reason: "expected a 16-bit grey head-id image")
+        }
+        return FrameGroundTruth(heads: heads, people: truth.people)
+    }
+}
+
+/// Scores of head masks against ground truth, summed over frames.
+public struct HeadScore: Sendable, Equatable, Codable {
+    /// Distance bands the table is split by, metres.
+    enum CodingKeys: String, CodingKey { case frames, total, byBand, overMaskedPixels, falseHeads }
+
+    public static let bands: [ClosedRange<Double>] = [0...5, 5...10, 10...20, 20...40, 40...1000]
+    /// Heads shorter than this many pixels are outside the recall bar (reported separately).
+    public static let minimumHeadHeight = 8
+
+    /// Counts for one distance band (or all).
+    public struct Counts: Sendable, Equatable, Codable {
+        /// Heads at least `minimumHeadHeight` px tall, and how many of them ≥ 99% masked.
+        public var heads = 0
+        public var covered = 0
+        /// Every visible head, whatever its size.
+        public var allHeads = 0
+        public var allCovered = 0
+        public var headPixels = 0
+        public var leakedPixels = 0
+        public var people = 0
+        public var peopleFound = 0
+
+        enum CodingKeys: String, CodingKey {
+            case heads, covered, people
+            case allHeads = "all_heads"
+            case allCovered = "all_covered"
+            case headPixels = "head_pixels"
+            case leakedPixels = "leaked_pixels"
+            case peopleFound = "people_found"
+        }
+
+        mutating func add(_ o: Counts) {
+            heads += o.heads; covered += o.covered; allHeads += o.allHeads; allCovered += o.allCovered
+            headPixels += o.headPixels; leakedPixels += o.leakedPixels; people += o.people; peopleFound += o.peopleFound
+        }
+
+        public var headRecall: Double? { heads > 0 ? Double(covered) / Double(heads) : nil }
+        public var leakedFraction: Double? { headPixels > 0 ? Double(leakedPixels) / Double(headPixels) : nil }
+    }
+
+    public var frames = 0
+    public var total = Counts()
+    public var byBand: [Counts] = Array(repeating: Counts(), count: HeadScore.bands.count)
+    /// Masked pixels that are no head's.
+    public var overMaskedPixels = 0
+    /// Predicted heads that touch no true head.
+    public var falseHeads = 0
+    /// Heads not fully covered: "frame id distance box coverage", for `--verbose` reports.
+    public var misses: [String] = []
+
+    public init() {}
+
+    public var overMasked: Double? { total.headPixels > 0 ? Double(overMaskedPixels) / Double(total.headPixels) : nil }
+    public var personRecall: Double? { total.people > 0 ? Double(total.peopleFound) / Double(total.people) : nil }
+
+    public mutating func add(_ other: HeadScore) {
+        frames += other.frames
+        total.add(other.total)
+        for i in byBand.indices { byBand[i].add(other.byBand[i]) }
+        overMaskedPixels += other.overMaskedPixels
+        falseHeads += other.falseHeads
+        misses += other.misses
+    }
+
+    /// Scores one frame's `mask` and `heads` against its ground truth.
+    public static func score(mask: [UInt8], heads: [HeadRegion], truth: FrameGroundTruth, frame: Int = 0) -> HeadScore {
+        var score = HeadScore()
+        score.frames = 1
+        let ids = truth.heads.samples
+        let w = truth.heads.width
+        var pixels: [Int: Int] = [:], covered: [Int: Int] = [:]
+        var over = 0
+        for i in 0..<ids.count {
+            let id = Int(ids[i])
+            if id != 0 {
+                pixels[id, default: 0] += 1
+                if mask[i] != 0 { covered[id, default: 0] += 1 }
+            } else if mask[i] != 0 {
+                over += 1
+            }
+        }
+        score.overMaskedPixels = over
+        for person in truth.people {
+            var c = Counts()
+            let band = bands.firstIndex { $0.contains(person.distance) } ?? bands.count - 1
+            let total = pixels[person.id] ?? 0
+            let hit = covered[person.id] ?? 0
+            if total > 0 {
+                let isCovered = Double(hit) >= 0.99 * Double(total)
+                c.allHeads = 1
+                c.allCovered = isCovered ? 1 : 0
+                if let box = person.headBox, box[3] - box[1] + 1 >= minimumHeadHeight {
+                    c.heads = 1
+                    c.covered = isCovered ? 1 : 0
+                }
+                c.headPixels = total
+                c.leakedPixels = total - hit
+                if !isCovered {
+                    score.misses.append(String(format: "frame %d person %d at %.1f m, head %@, %.1f%% covered", frame, person.id,
+                                               person.distance, "\(person.headBox ?? [])", 100 * Double(hit) / Double(total)))
+                }
+            }
+            // A person counts once visible enough to find: 40 px, a tenth of their body.
+            if person.pixels >= 40, person.visibleFraction >= 0.1 {
+                c.people = 1
+                let box = PixelBox(x0: person.box[0], y0: person.box[1], x1: person.box[2], y1: person.box[3])
+                let found = (total > 0 && Double(hit) >= 0.5 * Double(total)) || heads.contains { $0.person.iou(box) >= 0.4 }
+                c.peopleFound = found ? 1 : 0
+            }
+            score.total.add(c)
+            score.byBand[band].add(c)
+        }
+        // A predicted head is false when its window holds no true head pixel.
+        for head in heads {
+            var touches = false
+            for y in head.box.y0...head.box.y1 where !touches {
+                for x in head.box.x0...head.box.x1 where ids[y * w + x] != 0 { touches = true; break }
+            }
+            if !touches {
+                score.falseHeads += 1
+                score.misses.append("frame \(frame) false head at \(head.box.array), \(head.depth.map { String(format: "%.1f m", $0) } ?? "no depth")")
+            }
+        }
+        return score
+    }
+
+    /// The fields DESIGN.md names for `metrics.json`.
+    public var summary: [String: Double?] {
+        ["heads": Double(total.heads), "head_recall": total.headRecall, "leaked_head_pixels": total.leakedFraction,
+         "over_masked": overMasked, "person_recall": personRecall, "false_heads": Double(falseHeads)]
+    }
+
+    /// A table by distance band.
+    public var table: String {
+        func pct(_ v: Double?) -> String { v.map { String(format: "%6.2f%%", $0 * 100) } ?? "      –" }
+        func ratio(_ v: Double?) -> String { v.map { String(format: "%6.3f", $0) } ?? "     –" }
+        var lines = ["band        heads≥8px  recall  all heads  recall   leaked   people  recall"]
+        for (i, band) in Self.bands.enumerated() {
+            let c = byBand[i]
+            let name = band.upperBound >= 1000 ? String(format: "%.0f+ m", band.lowerBound) : String(format: "%.0f–%.0f m", band.lowerBound, band.upperBound)
+            lines.append(name.padding(toLength: 11, withPad: " ", startingAt: 0)
+                + String(format: " %9d  ", c.heads) + ratio(c.headRecall)
+                + String(format: "  %9d  ", c.allHeads) + ratio(c.allHeads > 0 ? Double(c.allCovered) / Double(c.allHeads) : nil)
+                + "  " + pct(c.leakedFraction) + String(format: "  %6d  ", c.people) + ratio(c.people > 0 ? Double(c.peopleFound) / Double(c.people) : nil))
+        }
+        let c = total
+        lines.append("all        " + String(format: " %9d  ", c.heads) + ratio(c.headRecall)
+            + String(format: "  %9d  ", c.allHeads) + ratio(c.allHeads > 0 ? Double(c.allCovered) / Double(c.allHeads) : nil)
+            + "  " + pct(c.leakedFraction) + String(format: "  %6d  ", c.people) + ratio(personRecall))
+        lines.append("over-masked \(pct(overMasked)) of head area; false heads \(falseHeads) in \(frames) frames")
+        return lines.joined(separator: "\n")
+    }
+}

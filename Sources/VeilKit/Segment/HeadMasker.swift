@@ -1,0 +1,73 @@
+/// Turns head regions into a per-pixel mask: the pixels to anonymize.
+///
+/// With depth, a head window's pixels join the mask when they lie within a depth band around the
+/// head (background and the ground are left alone) or have no depth reading at all (real sensors
+/// lose hair and dark skin; a hole in a head window is treated as head). Without depth, the mask is
+/// the ellipse inscribed in the window. Either way the mask is then dilated by a metric margin
+/// (1.5 cm, at least one pixel) so no head edge pixel is left.
+public enum HeadMasker {
+    /// The depth band around a head's depth, metres.
+    @inline(__always) static func band(_ z: Float) -> Float { 0.3 + 0.02 * z }
+
+    /// The mask of all `heads` in a `width`×`height` frame: 1 = anonymize.
+    public static func mask(heads: [HeadRegion], depth: DepthMap?, intrinsics: Intrinsics, width: Int, height: Int) -> [UInt8] {
+        var mask = [UInt8](repeating: 0, count: width * height)
+        for head in heads { add(head, to: &mask, depth: depth, intrinsics: intrinsics, width: width, height: height) }
+        return mask
+    }
+
+    /// Adds one head to `mask`.
+    static func add(_ head: HeadRegion, to mask: inout [UInt8], depth: DepthMap?, intrinsics: Intrinsics, width: Int, height: Int) {
+        let z = head.depth ?? 0
+        let margin = z > 0 ? max(1, Int((Float(intrinsics.fy) * 0.015 / z).rounded())) : max(1, head.box.height / 16)
+        let outer = head.box.expanded(by: margin, width: width, height: height)
+        let ow = outer.width, oh = outer.height
+        var local = [UInt8](repeating: 0, count: ow * oh)
+        let box = head.box
+        if let depth, z > 0 {
+            let band = Self.band(z)
+            let centre = (box.x0 + box.x1) / 2
+            depth.metres.withUnsafeBufferPointer { m in
+                for y in box.y0...box.y1 {
+                    let narrow = head.narrowFromRow.map { y >= $0 } ?? false
+                    let x0 = narrow ? max(box.x0, centre - head.narrowHalfWidth) : box.x0
+                    let x1 = narrow ? min(box.x1, centre + head.narrowHalfWidth) : box.x1
+                    guard x0 <= x1 else { continue }
+                    for x in x0...x1 {
+                        let v = m[y * width + x]
+                        if v == DepthMap.noReading || abs(v - z) < band { local[(y - outer.y0) * ow + (x - outer.x0)] = 1 }
+                    }
+                }
+            }
+        } else {
+            let cx = Float(box.x0 + box.x1) / 2, cy = Float(box.y0 + box.y1) / 2
+            let rx = Float(box.width) / 2, ry = Float(box.height) / 2
+            for y in box.y0...box.y1 {
+                for x in box.x0...box.x1 {
+                    let dx = (Float(x) - cx) / rx, dy = (Float(y) - cy) / ry
+                    if dx * dx + dy * dy <= 1 { local[(y - outer.y0) * ow + (x - outer.x0)] = 1 }
+                }
+            }
+        }
+        // Separable square dilation by `margin`.
+        var rows = [UInt8](repeating: 0, count: ow * oh)
+        for y in 0..<oh {
+            var last = -Int.max / 2
+            for x in 0..<ow { if local[y * ow + x] != 0 { last = x }; if x - last <= margin { rows[y * ow + x] = 1 } }
+            last = Int.max / 2
+            for x in stride(from: ow - 1, through: 0, by: -1) { if local[y * ow + x] != 0 { last = x }; if last - x <= margin { rows[y * ow + x] = 1 } }
+        }
+        for x in 0..<ow {
+            var last = -Int.max / 2
+            for y in 0..<oh {
+                if rows[y * ow + x] != 0 { last = y }
+                if y - last <= margin { mask[(outer.y0 + y) * width + outer.x0 + x] = 1 }
+            }
+            last = Int.max / 2
+            for y in stride(from: oh - 1, through: 0, by: -1) {
+                if rows[y * ow + x] != 0 { last = y }
+                if last - y <= margin { mask[(outer.y0 + y) * width + outer.x0 + x] = 1 }
+            }
+        }
+    }
+}
