@@ -141,7 +141,8 @@ public struct DepthPersonDetector: Sendable {
             // Too small to hold a head of even a few pixels, or wider than a crowd.
             let extent = Float((st.y1 - st.y0 + 1) * s) * z / fy
             let width = Float((st.x1 - st.x0 + 1) * s) * z / fx
-            guard st.count >= 3, extent >= 0.2, width >= 0.05, width <= 12 else { continue }
+            let atSide = st.x0 == 0 || (st.x1 + 1) * s >= w
+            guard st.count >= 3, extent >= 0.2, width >= 0.05 || atSide, width <= 12 else { continue }
             // Full-resolution refinement: a pixel joins when a neighbouring grid cell of the region lies within a depth step.
             let box = PixelBox(x0: st.x0 * s, y0: st.y0 * s, x1: st.x1 * s + s - 1, y1: st.y1 * s + s - 1)
                 .expanded(by: s, width: w, height: h)
@@ -262,41 +263,40 @@ public struct DepthPersonDetector: Sendable {
             if !torsoOK {
                 var widest: Float = 0
                 var hidden = false
+                // Body pixels: any at the person's depth, in or out of this region (a head cut off by
+                // the frame edge is a region of its own, apart from its shoulders).
+                let band = max(Self.step(z), 0.35)
+                let centreX = box.x0 + centre
+                let reach = max(1, Int(0.15 * fx / z))
                 for y in r0...min(h - 1, r1) {
-                    let r = y - box.y0
-                    guard r >= 0, r < box.height else {
-                        // Below the region: is something nearer in front of the body?
-                        let m = depth.metres[y * w + min(w - 1, box.x0 + centre)]
+                    let row = y * w
+                    @inline(__always) func isBody(_ x: Int) -> Bool {
+                        let m = depth.metres[row + x]
+                        return m > 0 && abs(m - z) < band
+                    }
+                    var a = -1
+                    for d in 0...reach {
+                        if centreX - d >= 0, isBody(centreX - d) { a = centreX - d; break }
+                        if centreX + d < w, isBody(centreX + d) { a = centreX + d; break }
+                    }
+                    guard a >= 0 else {
+                        // No body here: is something nearer in front of it?
+                        let m = depth.metres[row + centreX]
                         if m > 0, m < z - Self.occluderGap(z) { hidden = true }
                         continue
                     }
-                    // Width of the run of region pixels nearest the head's centre column.
-                    var a = centre, b = centre
-                    if region.bits[r * bw + centre] == 0 {
-                        let reach = Int(0.15 * fx / z)
-                        var found = false
-                        for d in 1...max(1, reach) {
-                            if centre - d >= 0, region.bits[r * bw + centre - d] != 0 { a = centre - d; b = a; found = true; break }
-                            if centre + d < bw, region.bits[r * bw + centre + d] != 0 { a = centre + d; b = a; found = true; break }
-                        }
-                        if !found {
-                            let m = depth.metres[y * w + box.x0 + centre]
-                            if m > 0, m < z - Self.occluderGap(z) { hidden = true }
-                            continue
-                        }
-                    }
-                    while a - 1 >= 0, region.bits[r * bw + a - 1] != 0 { a -= 1 }
-                    while b + 1 < bw, region.bits[r * bw + b + 1] != 0 { b += 1 }
+                    var b = a
+                    while a - 1 >= 0, isBody(a - 1) { a -= 1 }
+                    while b + 1 < w, isBody(b + 1) { b += 1 }
                     // A run cut short by something nearer has an unknown width: the body goes on behind it.
-                    for edge in [box.x0 + a - 1, box.x0 + b + 1] where edge >= 0 && edge < w {
-                        let m = depth.metres[y * w + edge]
+                    for edge in [a - 1, b + 1] where edge >= 0 && edge < w {
+                        let m = depth.metres[row + edge]
                         if m > 0, m < z - Self.occluderGap(z) { hidden = true }
                     }
-                    let touches = box.x0 + a == 0 || box.x0 + b == w - 1
+                    let touches = a == 0 || b == w - 1
                     // A body's two sides lie at about the same depth; a surface seen edge-on recedes.
                     let width = Float(b - a + 1) * z / fx
-                    let za = depth.metres[y * w + box.x0 + a], zb = depth.metres[y * w + box.x0 + b]
-                    if abs(za - zb) > max(0.3, 1.5 * width) { continue }
+                    if abs(depth.metres[row + a] - depth.metres[row + b]) > max(0.3, 1.5 * width) { continue }
                     widest = max(widest, touches ? .infinity : width)
                 }
                 torsoOK = widest >= p.minTorsoWidth || r1 >= h && widest == 0
