@@ -4,10 +4,22 @@ import Foundation
 public struct HeadFinder: Sendable {
     public let kind: DetectorKind
     public let depthDetector: DepthPersonDetector
+    /// The colour face detector (CenterFace when a model is named, else the cascades); nil until needed.
+    public let faceDetector: FaceDetector?
+    /// The HOG score a depth head needs with `--detector hog`.
+    public var hogThreshold: Float = -0.5
 
-    public init(kind: DetectorKind = .auto, depthDetector: DepthPersonDetector = DepthPersonDetector()) throws {
+    /// - Parameter faceModel: a CenterFace ONNX file for the face detector (else OpenCV's cascades).
+    public init(kind: DetectorKind = .auto, faceModel: String? = nil, hasDepth: Bool = true,
+                depthDetector: DepthPersonDetector = DepthPersonDetector()) throws {
         self.kind = kind
         self.depthDetector = depthDetector
+        if kind == .face || (kind == .auto && !hasDepth) {
+            faceDetector = try FaceDetector(model: faceModel.map { .centerFace(path: $0, threshold: 0.2) }
+                                                ?? .cascades(FaceDetector.defaultCascades))
+        } else {
+            faceDetector = nil
+        }
     }
 
     /// The heads in `frame`, and the mask to anonymize.
@@ -17,15 +29,50 @@ public struct HeadFinder: Sendable {
         let (w, h) = (frame.rgb.width, frame.rgb.height)
         var heads: [HeadRegion] = []
         switch kind {
+        case .face, .auto where frame.depth == nil:
+            guard let faceDetector else {
+                throw VeilError.invalidConfiguration(path: nil, reason: "this recording has no depth in \(frame.files.color.path): use --detector face")
+            }
+            let depthAt = frame.depth
+            for face in try faceDetector.faces(in: frame.rgb) {
+                let window = FaceDetector.headWindow(face: face.box, width: w, height: h)
+                var z: Float? = nil
+                if let depthAt {
+                    var values: [Float] = []
+                    for y in face.box.y0...face.box.y1 { for x in face.box.x0...face.box.x1 {
+                        let m = depthAt[x, y]
+                        if DepthMap.isMeasured(m) { values.append(m) }
+                    } }
+                    values.sort()
+                    if !values.isEmpty { z = values[values.count / 4] }  // the face, not what is behind it
+                }
+                heads.append(HeadRegion(box: window, depth: z, person: window, source: "face"))
+            }
         case .depth, .auto, .hog:
             guard let depth = frame.depth else {
                 throw VeilError.unexpectedContent(path: frame.files.color.path,
                                                   reason: "the \(kind.rawValue) detector needs depth, and this frame has none")
             }
+            // A depth map without readings cannot show anyone: fail rather than call the frame empty.
+            let measured = depth.metres.reduce(0) { $0 + (DepthMap.isMeasured($1) ? 1 : 0) }
+            guard measured * 100 >= depth.metres.count else {
+                throw VeilError.unexpectedContent(path: frame.files.depth?.path ?? frame.files.color.path,
+                                                  reason: "fewer than 1% of the depth pixels hold a reading: people cannot be searched for")
+            }
             let ground = GroundPlane.fit(depth: depth, intrinsics: intrinsics)
             heads = depthDetector.detect(depth: depth, intrinsics: intrinsics, ground: ground)
-        case .face:
-            throw VeilError.invalidConfiguration(path: nil, reason: "the face detector is not built yet")
+            if kind == .hog {
+                // Confirm each depth head with HOG on a 1 × 2 m window (64 × 128 at the detector's
+                // proportions) from just above the head, at the scale its depth gives.
+                heads = try heads.filter { head in
+                    guard let z = head.depth else { return true }
+                    let metre = Float(intrinsics.fy) / z
+                    let cx = (head.box.x0 + head.box.x1) / 2
+                    let top = head.box.y0 - Int(0.15 * metre)
+                    let window = PixelBox(x0: cx - Int(0.5 * metre), y0: top, x1: cx + Int(0.5 * metre), y1: top + Int(2.0 * metre))
+                    return try ImageOps.hogPersonScore(frame.rgb, window: window) > hogThreshold
+                }
+            }
         }
         let mask = HeadMasker.mask(heads: heads, depth: frame.depth, intrinsics: intrinsics, width: w, height: h)
         return (heads, mask)

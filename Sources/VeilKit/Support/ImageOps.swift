@@ -48,6 +48,18 @@ public enum ImageOps {
         }
     }
 
+    /// The HOG people detector's score on a window of `image` (positive: a person).
+    public static func hogPersonScore(_ image: Raster<UInt8>, window: PixelBox) throws -> Float {
+        var score: Float = 0
+        var copy = image
+        try copy.samples.withUnsafeMutableBufferPointer { pixels in
+            let view = COpenCVShims_Image8(pixels: pixels.baseAddress!, width: Int32(image.width), height: Int32(image.height),
+                                           channels: 3, stride: image.width * 3)
+            try check { COpenCVShims_hogPersonScore(view, Int32(window.x0), Int32(window.y0), Int32(window.width), Int32(window.height), &score, $0, $1) }
+        }
+        return score
+    }
+
     /// Runs a shim call with an error buffer and turns its failure into `VeilError.imageOperation`.
     static func check(_ call: (UnsafeMutablePointer<CChar>, Int) -> Int32) throws {
         var message = [CChar](repeating: 0, count: 512)

@@ -115,6 +115,19 @@ public struct SynthScene: Sendable {
         self.people = people
     }
 
+    /// A scene with the given people and props (for tests that need a person at a known place).
+    init(options: SynthOptions, people: [SynthPerson], props: [Prop], roadHalfWidth: Float = 4, sidewalkWidth: Float = 3.5) {
+        self.options = options
+        intrinsics = Intrinsics(fov: options.fov, width: options.width, height: options.height)
+        self.roadHalfWidth = roadHalfWidth
+        self.sidewalkWidth = sidewalkWidth
+        speed = options.speed ?? 0
+        textureSeed = UInt32(truncatingIfNeeded: options.seed)
+        frameNumbers = Array(1...options.frames)
+        self.people = people
+        self.props = props
+    }
+
     /// Seconds since the first frame.
     public func time(ofFrame number: Int) -> Float {
         Float(number - (frameNumbers.first ?? number)) * Self.frameInterval

@@ -19,6 +19,9 @@ extension VeilCommand {
         @Option(help: "Detector: auto, depth, hog or face.")
         var detector: DetectorKind = .auto
 
+        @Option(help: "A CenterFace ONNX model for the face detector (Scripts/get-face-model fetches it); default: OpenCV's cascades.")
+        var faceModel: String?
+
         @Flag(help: "Print JSON.")
         var json = false
 
@@ -47,7 +50,7 @@ extension VeilCommand {
         func detect(_ path: String) throws -> (HeadScore?, [Double], Int) {
             let recording = try options.open(path)
             let reader = try FrameReader(recording: recording)
-            let finder = try HeadFinder(kind: detector)
+            let finder = try HeadFinder(kind: detector, faceModel: faceModel, hasDepth: recording.hasDepth)
             let frames = recording.frames
             let results = ResultSlots<(HeadScore?, Double, Int)>(count: frames.count)
             if let overlay { try FileManager.default.createDirectory(atPath: overlay, withIntermediateDirectories: true) }

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import VeilKit
+
+/// Scenes with a person where the hard cases put them, rendered and searched.
+@Suite struct DepthPersonDetectorTests {
+    static func person(_ id: Int, x: Float, z: Float, yaw: Float = .pi, seed: UInt64) -> SynthPerson {
+        var g = SplitMix64(seed: seed)
+        var identity = Identity.random(using: &g)
+        identity.hairStyle = 0
+        return SynthPerson(id: id, identity: identity, identityIndex: id - 1, startX: x, startZ: z, yaw: yaw, speed: 0, phase: 0, headTurn: 0)
+    }
+
+    /// Renders one frame of a scene and finds heads in it; returns the score against its ground truth.
+    static func search(people: [SynthPerson], props: [Prop] = [], width: Int = 800, height: Int = 600) throws -> (HeadScore, [HeadRegion]) {
+        var options = SynthOptions()
+        options.frames = 1; options.width = width; options.height = height; options.speed = 0; options.noise = 1.5
+        let scene = SynthScene(options: options, people: people, props: props)
+        let frame = SynthRenderer(scene: scene).render(frame: 1)
+        let depth = DepthMap(width: width, height: height, metres: frame.depth)
+        let rgb = Raster<UInt8>(width: width, height: height, channels: 3, samples: frame.rgb)
+        let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/synthetic/rgb/000001.png"))
+        let finder = try HeadFinder(kind: .depth)
+        let (heads, mask) = try finder.find(in: Frame(number: 1, files: files, rgb: rgb, depth: depth, depthImage: nil),
+                                            intrinsics: scene.intrinsics)
+        let truth = FrameGroundTruth(heads: Raster(width: width, height: height, channels: 1, samples: frame.heads), people: frame.people)
+        return (HeadScore.score(mask: mask, heads: heads, truth: truth), heads)
+    }
+
+    @Test func standingPeopleAtSeveralDistancesAreFullyCovered() throws {
+        let people = [Self.person(1, x: -1, z: 3, seed: 1), Self.person(2, x: 1.5, z: 7, seed: 2), Self.person(3, x: -2, z: 10, seed: 3)]
+        let (score, heads) = try Self.search(people: people)
+        #expect(score.total.heads == 3)
+        #expect(score.total.covered == 3)
+        #expect(heads.count == 3 && score.falseHeads == 0)
+        #expect(try #require(score.overMasked) < 3.0)
+    }
+
+    @Test func personCutByTheFrameEdgeIsCovered() throws {
+        // 800×600 with a 90° field of view: at 4 m the frame's left edge is at x = −4 m.
+        let (score, _) = try Self.search(people: [Self.person(1, x: -3.95, z: 4, yaw: .pi / 2, seed: 4)])
+        #expect(score.total.allHeads == 1)
+        #expect(score.total.allCovered == 1)
+    }
+
+    @Test func twoPeopleOverlappingAtDifferentDepthsAreBothCovered() throws {
+        let people = [Self.person(1, x: 0.3, z: 4, seed: 5), Self.person(2, x: 0.0, z: 5.5, seed: 6)]
+        let (score, _) = try Self.search(people: people)
+        #expect(score.total.allHeads == 2)
+        #expect(score.total.allCovered == 2)
+        #expect(score.falseHeads == 0)
+    }
+
+    @Test func personInFrontOfAWallIsCovered() throws {
+        // A 6 m wide, 3 m tall wall one metre behind the person.
+        let wall = Prop(kind: .personBox, x: 0, z: 7, yaw: 0, size: Vec3(6, 3, 0.3), colour: Vec3(0.6, 0.6, 0.6))
+        let (score, _) = try Self.search(people: [Self.person(1, x: 0.5, z: 6, seed: 7)], props: [wall])
+        #expect(score.total.allHeads == 1 && score.total.allCovered == 1)
+        #expect(score.falseHeads == 0)
+    }
+
+    @Test func hardNegativesAloneGiveNoHeads() throws {
+        let props = [
+            Prop(kind: .pole, x: -2, z: 6, yaw: 0, size: Vec3(0.15, 5, 0), colour: Vec3(0.4, 0.4, 0.4)),
+            Prop(kind: .signpost, x: 2, z: 8, yaw: 0, size: Vec3(0.7, 2.6, 0), colour: Vec3(0.2, 0.3, 0.8)),
+            Prop(kind: .bin, x: -1.5, z: 4, yaw: 0.2, size: Vec3(0.6, 1.0, 0.6), colour: Vec3(0.2, 0.5, 0.2)),
+            Prop(kind: .hydrant, x: 1.2, z: 5, yaw: 0, size: Vec3(0.3, 0.8, 0), colour: Vec3(0.8, 0.1, 0.1)),
+            Prop(kind: .tree, x: 3, z: 10, yaw: 0, size: Vec3(0.35, 3, 0), colour: Vec3(0.2, 0.45, 0.15)),
+            Prop(kind: .personBox, x: 0.5, z: 9, yaw: 0.3, size: Vec3(0.5, 1.8, 0.4), colour: Vec3(0.5, 0.4, 0.3)),
+        ]
+        let (_, heads) = try Self.search(people: [], props: props)
+        #expect(heads.isEmpty, "false heads at \(heads.map(\.box))")
+    }
+
+    @Test func depthWithoutReadingsIsAnError() throws {
+        let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/x/rgb/000001.png"), depth: URL(fileURLWithPath: "/x/depth/000001.png"))
+        let frame = Frame(number: 1, files: files, rgb: Raster(width: 64, height: 48, channels: 3),
+                          depth: DepthMap(width: 64, height: 48, metres: [Float](repeating: 0, count: 64 * 48)), depthImage: nil)
+        do {
+            _ = try HeadFinder(kind: .depth).find(in: frame, intrinsics: Intrinsics(fov: 90, width: 64, height: 48))
+            Issue.record("an all-zero depth map was searched as if empty")
+        } catch let error as VeilError {
+            #expect(error.description.contains("/x/depth/000001.png"))
+        }
+    }
+
+    @Test func colourOnlyFrameNeedsTheFaceDetector() throws {
+        let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/x/rgb/000001.png"))
+        let frame = Frame(number: 1, files: files, rgb: Raster(width: 64, height: 48, channels: 3), depth: nil, depthImage: nil)
+        #expect(throws: VeilError.self) { try HeadFinder(kind: .depth).find(in: frame, intrinsics: Intrinsics(fov: 90, width: 64, height: 48)) }
+    }
+}
+
+@Suite struct FixtureDetectionTests {
+    static var fixtures: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+    }
+
+    static func score(_ name: String, kind: DetectorKind = .auto) throws -> HeadScore {
+        let recording = try Recording(at: fixtures.appendingPathComponent(name))
+        let reader = try FrameReader(recording: recording)
+        let finder = try HeadFinder(kind: kind, hasDepth: true)
+        var total = HeadScore()
+        for files in recording.frames {
+            let frame = try reader.read(files)
+            let (heads, mask) = try finder.find(in: frame, intrinsics: recording.camera.intrinsics(width: frame.rgb.width, height: frame.rgb.height))
+            let truth = try #require(try FrameGroundTruth.load(recording: recording, frame: files.number))
+            total.add(HeadScore.score(mask: mask, heads: heads, truth: truth))
+        }
+        return total
+    }
+
+    @Test func hardNegativeFixtureHasNoFalseHeads() throws {
+        let score = try Self.score("negatives-640x480")
+        #expect(score.frames == 10 && score.falseHeads == 0)
+    }
+
+    @Test func streetFixtureHeadsAreCovered() throws {
+        let score = try Self.score("street-640x480")
+        #expect(try #require(score.total.headRecall) >= 0.95)
+        #expect(try #require(score.total.leakedFraction) <= 0.01)
+        #expect(score.falseHeads <= 1)
+    }
+
+    @Test func realCarlaWalkerFaceIsFoundInColourAlone() throws {
+        guard let samples = SharedSamples.root else { return }
+        let recording = try Recording(at: samples.appendingPathComponent("walker-closeup"))
+        let frame = try FrameReader(recording: recording).read(recording.frames[0])
+        let finder = try HeadFinder(kind: .auto, hasDepth: false)
+        let (heads, mask) = try finder.find(in: frame, intrinsics: recording.camera.intrinsics(width: 800, height: 600))
+        #expect(heads.count == 1)
+        // The face is about 19×23 px near (392,226)–(411,249): its centre must be masked.
+        #expect(mask[237 * 800 + 401] == 1)
+    }
+}
