@@ -233,9 +233,6 @@ public struct DepthPersonDetector: Sendable {
             while right + 1 < bw, !claimed[right + 1], topHeight[right + 1] >= peak - 0.1, topHeight[right + 1] <= peak + 1e-3 { right += 1 }
             for i in left...right { claimed[i] = true }
             let headWidth = Float(right - left + 1) * z / fx
-            if ProcessInfo.processInfo.environment["VEIL_DEBUG"] != nil {
-                print("peak at x \(box.x0 + c) top \(topRow[c]) z \(z) height \(peak) width \(headWidth) plateau \(left)-\(right) region \(box)")
-            }
             let touchesSide = (box.x0 + left == 0) || (box.x0 + right == w - 1)
             if ground != nil, peak < p.minTopHeight || peak > p.maxTopHeight { continue }
             if 0.23 * fy / z < p.minHeadPixels { continue }
