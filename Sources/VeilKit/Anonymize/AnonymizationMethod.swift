@@ -1,0 +1,41 @@
+/// How heads are made unrecognizable.
+public enum AnonymizationMethod: String, Sendable, CaseIterable, Codable {
+    /// Gaussian noise → random warp → smoothing → down/up resampling (the default).
+    case ensemble
+    /// A Gaussian blur alone, for comparison.
+    case blur
+    /// Pixelation alone, for comparison.
+    case mosaic
+    /// A solid fill with the head's mean colour.
+    case solid
+}
+
+/// The randomness a step draws on: cryptographic by default, seeded for reproducible tests.
+public struct AnonymizationRandom: RandomNumberGenerator, Sendable {
+    private var seeded: SplitMix64?
+    private var system = SystemRandomNumberGenerator()
+
+    /// Fresh randomness from the operating system's secure generator (getrandom on Linux).
+    public static func secure() -> AnonymizationRandom { AnonymizationRandom(seeded: nil) }
+
+    /// Reproducible randomness for one frame and head: the same seed, frame and head give the same draws.
+    public static func seeded(_ seed: UInt64, frame: Int, head: Int) -> AnonymizationRandom {
+        var mixer = SplitMix64(seed: seed ^ (UInt64(bitPattern: Int64(frame)) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(head) &* 0xC2B2_AE3D_27D4_EB4F))
+        return AnonymizationRandom(seeded: SplitMix64(seed: mixer.next()))
+    }
+
+    private init(seeded: SplitMix64?) { self.seeded = seeded }
+
+    public mutating func next() -> UInt64 { seeded?.next() ?? system.next() }
+
+    /// A uniform Float in [0, 1).
+    public mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
+
+    /// A standard normal sample.
+    public mutating func gaussian() -> Float {
+        let u1 = max(unit(), 1e-7), u2 = unit()
+        return (-2 * logf(u1)).squareRoot() * cosf(2 * Float.pi * u2)
+    }
+}
+
+import Foundation

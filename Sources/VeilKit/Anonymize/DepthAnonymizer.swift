@@ -1,0 +1,72 @@
+import Foundation
+
+/// Replaces the depth inside each head blob with a smooth head-shaped dome plus noise, so no
+/// facial relief (nose, brows, lips) survives in the depth map, and writes it back in the
+/// recording's own encoding. Pixels outside the mask keep their exact stored samples.
+public struct DepthAnonymizer: Sendable {
+    /// Dome height as a fraction of the blob's half-width in metres.
+    public var bulge: Float = 0.5
+    /// Noise standard deviation, metres.
+    public var noise: Float = 0.01
+
+    public init() {}
+
+    /// Rewrites masked pixels of `image` (the stored depth image) and returns the new metres too.
+    public func apply(to image: inout DecodedPNG, depth: inout DepthMap, codec: DepthCodec, mask: [UInt8],
+                      intrinsics: Intrinsics, random: (Int) -> AnonymizationRandom) {
+        let (w, h) = (depth.width, depth.height)
+        for (index, blob) in HeadAnonymizer.blobs(mask: mask, width: w, height: h).enumerated() {
+            var rng = random(index)
+            var values = blob.pixels.map { depth.metres[$0] }.filter(DepthMap.isMeasured)
+            guard !values.isEmpty else { continue }
+            values.sort()
+            let z = values[values.count / 2]
+            let cx = Float(blob.box.x0 + blob.box.x1) / 2, cy = Float(blob.box.y0 + blob.box.y1) / 2
+            let rx = max(1, Float(blob.box.width) / 2), ry = max(1, Float(blob.box.height) / 2)
+            let dome = bulge * rx * z / Float(intrinsics.fx)
+            var updates: [(index: Int, metres: Float)] = []
+            for i in blob.pixels where DepthMap.isMeasured(depth.metres[i]) {
+                let dx = (Float(i % w) - cx) / rx, dy = (Float(i / w) - cy) / ry
+                let m = z - dome * max(0, 1 - dx * dx - dy * dy).squareRoot() + noise * rng.gaussian()
+                depth.metres[i] = m
+                updates.append((i, m))
+            }
+            codec.encode(updates, into: &image)
+        }
+    }
+}
+
+extension DepthCodec {
+    /// Writes pixels' metres into a stored depth image, in place, in this encoding.
+    public func encode(_ updates: [(index: Int, metres: Float)], into image: inout DecodedPNG) {
+        guard !updates.isEmpty else { return }
+        let placeholder = DecodedPNG.sixteen(Raster(width: 0, height: 0, channels: 1, samples: []))
+        switch (encoding, image) {
+        case (.carlaRaw, .eight(var raster)):
+            image = placeholder  // the raster is now uniquely owned: no copy on write
+            let c = raster.channels
+            for (index, metres) in updates {
+                let v = UInt32(min(16_777_215, max(0, (metres * Float(16_777_215) / DepthEncoding.carlaFarPlane).rounded())))
+                raster.samples[index * c] = UInt8(v & 0xFF)
+                raster.samples[index * c + 1] = UInt8((v >> 8) & 0xFF)
+                raster.samples[index * c + 2] = UInt8(v >> 16)
+            }
+            image = .eight(raster)
+        case (.carlaGray, .eight(var raster)), (.carlaLog, .eight(var raster)):
+            image = placeholder
+            for (index, metres) in updates {
+                let level = Self.carla8Level(metres: metres, encoding: encoding)
+                for c in 0..<min(3, raster.channels) { raster.samples[index * raster.channels + c] = level }
+            }
+            image = .eight(raster)
+        case (.mm16, .sixteen(var raster)):
+            image = placeholder
+            for (index, metres) in updates {
+                raster.samples[index] = UInt16(min(Float(UInt16.max - 1), max(1, (metres / scale).rounded())))
+            }
+            image = .sixteen(raster)
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// Makes every masked head unrecognizable, touching nothing outside the mask and its feather.
+///
+/// Each connected blob of the mask is one head (or heads that touch). Its pixels go through the
+/// chosen method in a patch around the blob; then mask pixels take the result whole, a feather
+/// ring of `feather` pixels *outside* the mask blends from result to original, and every other
+/// pixel keeps its exact input value.
+public struct HeadAnonymizer: Sendable {
+    public var method: AnonymizationMethod
+    public var noise = GaussianNoiseStep()
+    public var warp = RandomWarpStep()
+    public var smoothing = SmoothingStep()
+    public var resampling: ResamplingStep
+    /// Width of the blend ring outside the mask, pixels.
+    public var feather: Int = 3
+
+    public init(method: AnonymizationMethod = .ensemble, strength: Int = 7) {
+        self.method = method
+        resampling = ResamplingStep(blocks: strength)
+    }
+
+    /// One blob of the mask.
+    public struct Blob: Sendable, Equatable {
+        public var box: PixelBox
+        public var pixels: [Int]
+    }
+
+    /// The 4-connected blobs of `mask`, in scan order (so head numbers are deterministic).
+    public static func blobs(mask: [UInt8], width: Int, height: Int) -> [Blob] {
+        var label = [Int32](repeating: -1, count: mask.count)
+        var blobs: [Blob] = []
+        var stack: [Int] = []
+        for start in 0..<mask.count where mask[start] != 0 && label[start] < 0 {
+            let id = Int32(blobs.count)
+            var blob = Blob(box: PixelBox(x0: Int.max, y0: Int.max, x1: -1, y1: -1), pixels: [])
+            label[start] = id
+            stack.append(start)
+            while let i = stack.popLast() {
+                blob.pixels.append(i)
+                let x = i % width, y = i / width
+                blob.box = PixelBox(x0: min(blob.box.x0, x), y0: min(blob.box.y0, y), x1: max(blob.box.x1, x), y1: max(blob.box.y1, y))
+                for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)] where nx >= 0 && ny >= 0 && nx < width && ny < height {
+                    let j = ny * width + nx
+                    if mask[j] != 0, label[j] < 0 { label[j] = id; stack.append(j) }
+                }
+            }
+            blobs.append(blob)
+        }
+        return blobs
+    }
+
+    /// Anonymizes `image` in place where `mask` is set; `random(head)` gives each blob its randomness.
+    public func apply(to image: inout Raster<UInt8>, mask: [UInt8], random: (Int) -> AnonymizationRandom) throws {
+        precondition(image.channels == 3 && mask.count == image.pixelCount, "an RGB image and a mask of its size")
+        let (w, h) = (image.width, image.height)
+        for (index, blob) in Self.blobs(mask: mask, width: w, height: h).enumerated() {
+            var rng = random(index)
+            try anonymize(blob, in: &image, mask: mask, random: &rng)
+        }
+    }
+
+    func anonymize(_ blob: Blob, in image: inout Raster<UInt8>, mask: [UInt8], random: inout AnonymizationRandom) throws {
+        let (w, h) = (image.width, image.height)
+        let headSize = Float(max(blob.box.width, blob.box.height * 3 / 4, 2))
+        // Context around the blob for the warp and blur to draw on, plus the feather ring.
+        let margin = feather + max(2, Int(headSize * 0.15))
+        let area = blob.box.expanded(by: margin, width: w, height: h)
+        var patch = Patch(width: area.width, height: area.height, values: [Float](repeating: 0, count: area.area * 3))
+        for y in area.y0...area.y1 {
+            for x in area.x0...area.x1 {
+                for c in 0..<3 { patch.values[((y - area.y0) * area.width + (x - area.x0)) * 3 + c] = Float(image[x, y, c]) }
+            }
+        }
+        switch method {
+        case .ensemble:
+            noise.apply(&patch, random: &random)
+            warp.apply(&patch, headSize: headSize, random: &random)
+            try smoothing.apply(&patch, headSize: headSize)
+            try resampling.apply(&patch, headSize: headSize)
+        case .blur:
+            try SmoothingStep(sigma: 0.12).apply(&patch, headSize: headSize)
+        case .mosaic:
+            try resampling.apply(&patch, headSize: headSize, interpolationUp: .nearest)
+        case .solid:
+            var mean = [Float](repeating: 0, count: 3)
+            for i in blob.pixels { for c in 0..<3 { mean[c] += Float(image.samples[i * 3 + c]) } }
+            for c in 0..<3 { mean[c] /= Float(blob.pixels.count) }
+            for i in 0..<(patch.width * patch.height) { for c in 0..<3 { patch.values[i * 3 + c] = mean[c] } }
+        }
+        // Composite: mask pixels whole; the feather ring outside the mask blended; the rest untouched.
+        for y in area.y0...area.y1 {
+            for x in area.x0...area.x1 {
+                let i = y * w + x
+                var alpha: Float = 0
+                if mask[i] != 0 {
+                    alpha = 1
+                } else {
+                    var nearest = feather + 1
+                    for dy in -feather...feather where y + dy >= 0 && y + dy < h {
+                        for dx in -feather...feather where x + dx >= 0 && x + dx < w && mask[(y + dy) * w + x + dx] != 0 {
+                            nearest = min(nearest, max(abs(dx), abs(dy)))
+                        }
+                    }
+                    if nearest <= feather { alpha = 1 - Float(nearest) / Float(feather + 1) }
+                }
+                guard alpha > 0 else { continue }
+                let p = ((y - area.y0) * area.width + (x - area.x0)) * 3
+                for c in 0..<3 {
+                    let original = Float(image.samples[i * 3 + c])
+                    let value = alpha * patch.values[p + c] + (1 - alpha) * original
+                    image.samples[i * 3 + c] = UInt8(max(0, min(255, value.rounded())))
+                }
+            }
+        }
+    }
+}

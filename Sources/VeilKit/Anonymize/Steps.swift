@@ -1,0 +1,110 @@
+import Foundation
+
+/// A float RGB patch the anonymization steps work on (a head's bounding box plus margin).
+public struct Patch: Sendable {
+    public let width: Int
+    public let height: Int
+    /// RGB values 0…255, row-major, interleaved.
+    public var values: [Float]
+
+    public init(width: Int, height: Int, values: [Float]) {
+        self.width = width
+        self.height = height
+        self.values = values
+    }
+
+    /// Bilinear sample of channel `c` at (x, y), clamped to the patch.
+    @inline(__always) func sample(_ x: Float, _ y: Float, _ c: Int) -> Float {
+        let fx = min(max(x, 0), Float(width - 1)), fy = min(max(y, 0), Float(height - 1))
+        let x0 = Int(fx), y0 = Int(fy)
+        let x1 = min(x0 + 1, width - 1), y1 = min(y0 + 1, height - 1)
+        let ax = fx - Float(x0), ay = fy - Float(y0)
+        let a = values[(y0 * width + x0) * 3 + c], b = values[(y0 * width + x1) * 3 + c]
+        let d = values[(y1 * width + x0) * 3 + c], e = values[(y1 * width + x1) * 3 + c]
+        return (a * (1 - ax) + b * ax) * (1 - ay) + (d * (1 - ax) + e * ax) * ay
+    }
+}
+
+/// Step 1: Gaussian noise, a first obfuscation of every pixel's value.
+public struct GaussianNoiseStep: Sendable {
+    /// Standard deviation in 8-bit levels.
+    public var sigma: Float = 28
+
+    public init(sigma: Float = 28) { self.sigma = sigma }
+
+    public func apply(_ patch: inout Patch, random: inout AnonymizationRandom) {
+        for i in patch.values.indices { patch.values[i] += sigma * random.gaussian() }
+    }
+}
+
+/// Step 2: a random smooth warp: displacements drawn on a coarse grid, interpolated, and applied
+/// by bilinear resampling, so facial features move by up to `amplitude` of the head's size.
+public struct RandomWarpStep: Sendable {
+    /// Displacement standard deviation as a fraction of the head's size.
+    public var amplitude: Float = 0.08
+    /// Control points across the patch.
+    public var grid: Int = 4
+
+    public init(amplitude: Float = 0.08, grid: Int = 4) {
+        self.amplitude = amplitude
+        self.grid = grid
+    }
+
+    public func apply(_ patch: inout Patch, headSize: Float, random: inout AnonymizationRandom) {
+        let n = grid + 1
+        let scale = amplitude * headSize
+        var dx = [Float](repeating: 0, count: n * n), dy = [Float](repeating: 0, count: n * n)
+        for i in 0..<(n * n) { dx[i] = scale * random.gaussian(); dy[i] = scale * random.gaussian() }
+        let source = patch
+        let (w, h) = (patch.width, patch.height)
+        for y in 0..<h {
+            let gy = Float(y) / Float(max(1, h - 1)) * Float(grid)
+            let iy = min(Int(gy), grid - 1), ay = gy - Float(iy)
+            for x in 0..<w {
+                let gx = Float(x) / Float(max(1, w - 1)) * Float(grid)
+                let ix = min(Int(gx), grid - 1), ax = gx - Float(ix)
+                func lerp(_ f: [Float]) -> Float {
+                    let a = f[iy * n + ix], b = f[iy * n + ix + 1], c = f[(iy + 1) * n + ix], d = f[(iy + 1) * n + ix + 1]
+                    return (a * (1 - ax) + b * ax) * (1 - ay) + (c * (1 - ax) + d * ax) * ay
+                }
+                let sx = Float(x) + lerp(dx), sy = Float(y) + lerp(dy)
+                for c in 0..<3 { patch.values[(y * w + x) * 3 + c] = source.sample(sx, sy, c) }
+            }
+        }
+    }
+}
+
+/// Step 3: Gaussian smoothing, removing fine detail (done by OpenCV).
+public struct SmoothingStep: Sendable {
+    /// Standard deviation as a fraction of the head's size.
+    public var sigma: Float = 0.06
+
+    public init(sigma: Float = 0.06) { self.sigma = sigma }
+
+    public func apply(_ patch: inout Patch, headSize: Float) throws {
+        var raster = Raster<UInt8>(width: patch.width, height: patch.height, channels: 3,
+                                   samples: patch.values.map { UInt8(max(0, min(255, $0.rounded()))) })
+        try ImageOps.gaussianBlur(&raster, x: 0, y: 0, width: patch.width, height: patch.height,
+                                  sigma: Double(max(0.5, sigma * headSize)))
+        patch.values = raster.samples.map(Float.init)
+    }
+}
+
+/// Step 4: resampling down to at most `blocks` across the head and back up smoothly: whatever the
+/// head's size in pixels, no more than `blocks`² values of detail survive (guaranteed loss).
+public struct ResamplingStep: Sendable {
+    /// Blocks across the head (`--strength`).
+    public var blocks: Int = 7
+
+    public init(blocks: Int = 7) { self.blocks = blocks }
+
+    public func apply(_ patch: inout Patch, headSize: Float, interpolationUp: ImageOps.Interpolation = .linear) throws {
+        let perBlock = max(1, headSize / Float(blocks))
+        let w = max(1, Int((Float(patch.width) / perBlock).rounded())), h = max(1, Int((Float(patch.height) / perBlock).rounded()))
+        let raster = Raster<UInt8>(width: patch.width, height: patch.height, channels: 3,
+                                   samples: patch.values.map { UInt8(max(0, min(255, $0.rounded()))) })
+        let small = try ImageOps.resize(raster, width: w, height: h, interpolation: .area)
+        let back = try ImageOps.resize(small, width: patch.width, height: patch.height, interpolation: interpolationUp)
+        patch.values = back.samples.map(Float.init)
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+
+/// The main job: decode → detect → segment → head → anonymize → encode → write, for every frame.
+///
+/// Frames go through in chunks of `chunk` on Dispatch's global concurrent queue, at most
+/// `maxChunksInFlight` chunks at once so memory stays bounded whatever the recording's length.
+/// Finished chunks are committed strictly in frame order by a serial writer. Detection runs on
+/// every frame. A frame that fails any stage is never written in the clear (fail closed).
+public final class AnonymizePipeline: @unchecked Sendable {
+    public let recording: Recording
+    public let options: PipelineOptions
+    let reader: FrameReader
+    let finder: HeadFinder
+    let anonymizer: HeadAnonymizer
+    let depthAnonymizer = DepthAnonymizer()
+    /// The frames this shard owns, in order.
+    public let frames: [FrameFiles]
+    /// Called after each frame is committed, with the number done so far (from the writer's queue).
+    public var progress: (@Sendable (Int) -> Void)?
+    /// Keep a digest of every mask in the results (tests compare chunkings).
+    public var digestMasks = false
+
+    public init(recording: Recording, options: PipelineOptions) throws {
+        self.recording = recording
+        self.options = options
+        guard options.chunk >= 1 else { throw VeilError.invalidConfiguration(path: nil, reason: "--chunk must be at least 1") }
+        guard options.shard.count >= 1, (0..<options.shard.count).contains(options.shard.index) else {
+            throw VeilError.invalidConfiguration(path: nil, reason: "--shard must be i/n with 0 ≤ i < n")
+        }
+        // The output must not be, or lie inside, the input.
+        let input = recording.root.resolvingSymlinksInPath().standardizedFileURL.path
+        let output = options.output.resolvingSymlinksInPath().standardizedFileURL.path
+        if output == input || output.hasPrefix(input + "/") {
+            throw VeilError.invalidConfiguration(path: options.output.path, reason: "the output folder lies inside the input recording \(input)")
+        }
+        reader = try FrameReader(recording: recording)
+        finder = try HeadFinder(kind: options.detector, faceModel: options.faceModel, hasDepth: recording.hasDepth)
+        anonymizer = HeadAnonymizer(method: options.method, strength: options.strength)
+        let all = recording.frames
+        let n = options.shard.count, i = options.shard.index
+        frames = Array(all[(all.count * i / n)..<(all.count * (i + 1) / n)])
+    }
+
+    /// Where a frame's colour output goes.
+    func colorOutput(_ files: FrameFiles) -> URL {
+        let relative = recording.relativePath(files.color)
+        var url = options.output.appendingPathComponent(relative)
+        if let format = options.format, ImageFormat.fromExtension(relative) != format {
+            url = url.deletingPathExtension().appendingPathExtension(format.fileExtension)
+        }
+        return url
+    }
+
+    /// Where a frame's depth output goes (nil when not written).
+    func depthOutput(_ files: FrameFiles) -> URL? {
+        guard options.writeDepth, let depth = files.depth else { return nil }
+        return options.output.appendingPathComponent(recording.relativePath(depth))
+    }
+
+    /// Runs every frame; returns one result per frame in order.
+    public func run() throws -> [FrameResult] {
+        try prepareOutput()
+        let chunks = stride(from: 0, to: frames.count, by: options.chunk).map { Array(frames[$0..<min(frames.count, $0 + options.chunk)]) }
+        let limit = options.maxChunksInFlight ?? max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        let slots = DispatchSemaphore(value: limit)
+        let group = DispatchGroup()
+        let writer = DispatchQueue(label: "veil.writer")
+        // Touched only on `writer`.
+        final class Commits: @unchecked Sendable {
+            var pending: [Int: [(FrameResult, EncodedFrame?)]] = [:]
+            var next = 0
+            var results: [FrameResult] = []
+        }
+        let commits = Commits()
+        commits.results.reserveCapacity(frames.count)
+        let redactSize = LockedBox<(Int, Int)?>(nil)
+        for (index, chunk) in chunks.enumerated() {
+            slots.wait()
+            group.enter()
+            DispatchQueue.global().async {
+                let processed = chunk.map { self.process($0, redactSize: redactSize) }
+                writer.async {
+                    commits.pending[index] = processed
+                    // Commit finished chunks strictly in order.
+                    while let ready = commits.pending.removeValue(forKey: commits.next) {
+                        for (result, encoded) in ready { commits.results.append(self.commit(result, encoded)) }
+                        self.progress?(commits.results.count)
+                        commits.next += 1
+                        slots.signal()
+                    }
+                    group.leave()
+                }
+            }
+        }
+        group.wait()
+        return writer.sync { commits.results }
+    }
+
+    /// Creates the output folders and proves they are writable before any frame is processed.
+    func prepareOutput() throws {
+        let fm = FileManager.default
+        var folders = Set(frames.map { colorOutput($0).deletingLastPathComponent() })
+        for files in frames { if let d = depthOutput(files) { folders.insert(d.deletingLastPathComponent()) } }
+        folders.insert(options.output)
+        for folder in folders.sorted(by: { $0.path < $1.path }) {
+            do {
+                try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw VeilError.unwritable(path: folder.path, reason: (error as NSError).localizedDescription)
+            }
+        }
+        let probe = options.output.appendingPathComponent(".veil-write-test")
+        try FileIO.writeAtomically([UInt8](), to: probe)
+        unlink(probe.path)
+        let camera = recording.root.appendingPathComponent("camera.json")
+        if fm.fileExists(atPath: camera.path) {
+            try FileIO.writeAtomically(try FileIO.read(camera, limit: 1 << 20), to: options.output.appendingPathComponent("camera.json"))
+        }
+    }
+
+    /// Decodes, detects, anonymizes and encodes one frame; never returns clear-text bytes for a failed frame.
+    func process(_ files: FrameFiles, redactSize: LockedBox<(Int, Int)?>) -> (FrameResult, EncodedFrame?) {
+        var result = FrameResult(number: files.number, file: recording.relativePath(files.color), status: .done)
+        let colorURL = colorOutput(files), depthURL = depthOutput(files)
+        if options.resume, FileManager.default.fileExists(atPath: colorURL.path),
+           depthURL.map({ FileManager.default.fileExists(atPath: $0.path) }) ?? true {
+            result.status = .skipped
+            return (result, nil)
+        }
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func lap(_ stage: Stage) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            result.ms[stage] = Double(now - clock) / 1e6
+            clock = now
+        }
+        do {
+            var frame = try reader.read(files)
+            lap(.decode)
+            redactSize.set((frame.rgb.width, frame.rgb.height))
+            let intrinsics = recording.camera.intrinsics(width: frame.rgb.width, height: frame.rgb.height)
+            let (heads, mask) = try finder.find(in: frame, intrinsics: intrinsics)
+            result.heads = heads.count
+            if digestMasks { result.maskDigest = Self.digest(mask) }
+            lap(.detect)
+            let seed = options.seed
+            let random = { (head: Int) in seed.map { AnonymizationRandom.seeded($0, frame: files.number, head: head) } ?? .secure() }
+            try anonymizer.apply(to: &frame.rgb, mask: mask, random: random)
+            if depthURL != nil, var depthImage = frame.depthImage, var depth = frame.depth, let codec = reader.depthCodec {
+                depthAnonymizer.apply(to: &depthImage, depth: &depth, codec: codec, mask: mask, intrinsics: intrinsics,
+                                      random: { head in seed.map { AnonymizationRandom.seeded($0 &+ 1, frame: files.number, head: head) } ?? .secure() })
+                frame.depthImage = depthImage
+            }
+            lap(.anonymize)
+            if let truth = try FrameGroundTruth.load(recording: recording, frame: files.number) {
+                result.score = HeadScore.score(mask: mask, heads: heads, truth: truth, frame: files.number)
+            }
+            var encoded = EncodedFrame(files: [(colorURL, try encodeColor(frame.rgb, url: colorURL))])
+            if let depthURL, let image = frame.depthImage {
+                switch image {
+                case .eight(let raster): encoded.files.append((depthURL, try PNGCodec.encode(raster)))
+                case .sixteen(let raster): encoded.files.append((depthURL, try PNGCodec.encode(raster)))
+                }
+            }
+            lap(.encode)
+            return (result, encoded)
+        } catch {
+            result.status = .failed
+            result.reason = "\(error)"
+            guard options.onError == .redact, let (w, h) = redactSize.get() else { return (result, nil) }
+            // Fully redacted: every pixel replaced by mid grey; no depth is written for it.
+            let grey = Raster<UInt8>(width: w, height: h, channels: 3, repeating: 128)
+            guard let bytes = try? encodeColor(grey, url: colorURL) else { return (result, nil) }
+            result.status = .redacted
+            return (result, EncodedFrame(files: [(colorURL, bytes)]))
+        }
+    }
+
+    func encodeColor(_ rgb: Raster<UInt8>, url: URL) throws -> [UInt8] {
+        ImageFormat.fromExtension(url.lastPathComponent) == .jpeg
+            ? try JPEGCodec.encode(rgb, quality: options.quality)
+            : try PNGCodec.encode(rgb)
+    }
+
+    /// Writes a frame's files atomically (on the writer queue, in frame order).
+    func commit(_ result: FrameResult, _ encoded: EncodedFrame?) -> FrameResult {
+        guard let encoded else { return result }
+        var result = result
+        let start = DispatchTime.now().uptimeNanoseconds
+        var written: [URL] = []
+        do {
+            for file in encoded.files {
+                try FileIO.writeAtomically(file.bytes, to: file.url)
+                written.append(file.url)
+            }
+        } catch {
+            // A frame is all or nothing: remove what of it was written.
+            for url in written { unlink(url.path) }
+            result.status = .failed
+            result.reason = "\(error)"
+        }
+        result.ms[.write] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        return result
+    }
+
+    /// FNV-1a over a mask, to compare masks across runs without keeping them.
+    static func digest(_ mask: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for (i, v) in mask.enumerated() where v != 0 { hash = (hash ^ UInt64(i)) &* 0x100_0000_01B3 }
+        return hash
+    }
+
+    /// Decodes and re-encodes the same frames with nothing else, for the overhead ratio in `--benchmark`.
+    public func codecOnlyPass() throws -> (frames: Int, seconds: Double) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let failure = LockedError()
+        DispatchQueue.concurrentPerform(iterations: frames.count) { index in
+            do {
+                let frame = try reader.read(frames[index])
+                _ = try encodeColor(frame.rgb, url: colorOutput(frames[index]))
+                if options.writeDepth, let image = frame.depthImage {
+                    switch image {
+                    case .eight(let raster): _ = try PNGCodec.encode(raster)
+                    case .sixteen(let raster): _ = try PNGCodec.encode(raster)
+                    }
+                }
+            } catch {
+                failure.set(error)
+            }
+        }
+        _ = failure.error
+        return (frames.count, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+}
+
+/// A value shared across threads behind a lock.
+final class LockedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+
+    init(_ value: T) { self.value = value }
+
+    func get() -> T { lock.withLock { value } }
+    func set(_ new: T) { lock.withLock { value = new } }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// What `veil anonymize` does with a recording.
+public struct PipelineOptions: Sendable {
+    /// What to do with a frame that cannot be anonymized.
+    public enum OnError: String, Sendable, CaseIterable {
+        /// Write nothing for it; list it; exit non-zero.
+        case fail
+        /// Write it fully redacted (every pixel replaced); list it; exit non-zero.
+        case redact
+    }
+
+    public var output: URL
+    /// Output colour format; nil keeps each frame's input format.
+    public var format: ImageFormat?
+    public var quality: Int = 90
+    public var chunk: Int = 5
+    public var detector: DetectorKind = .auto
+    public var faceModel: String?
+    public var method: AnonymizationMethod = .ensemble
+    public var strength: Int = 7
+    /// nil: fresh cryptographic randomness; a value: reproducible runs (tests).
+    public var seed: UInt64?
+    /// Write anonymized depth beside the frames.
+    public var writeDepth = true
+    public var onError: OnError = .fail
+    /// Skip frames whose outputs already exist.
+    public var resume = false
+    /// This process's share of the frames: (index, count), index from 0.
+    public var shard: (index: Int, count: Int) = (0, 1)
+    /// Chunks in flight at once (bounds memory); nil: twice the cores.
+    public var maxChunksInFlight: Int?
+
+    public init(output: URL) { self.output = output }
+}
+
+/// The fixed order of stages, for timing tables.
+public enum Stage: String, Sendable, CaseIterable, Codable {
+    case decode, detect, anonymize, encode, write
+}
