@@ -142,6 +142,16 @@ case "contact-sheet":
     let sheet = try ContactSheet.make(recording: try Recording(at: URL(fileURLWithPath: a[0])),
                                       maxFrames: a.count > 2 ? Int(a[2]) ?? 12 : 12, columns: 3, tileWidth: 426)
     try FileIO.writeAtomically(try PNGCodec.encode(sheet), to: URL(fileURLWithPath: a[1]))
+case "depth-dump":
+    // depth-dump RECORDING FRAME x0 y0 x1 y1: decoded metres of a small window, to debug detection.
+    let a = Array(arguments.dropFirst())
+    let recording = try Recording(at: URL(fileURLWithPath: a[0]))
+    let reader = try FrameReader(recording: recording)
+    let frame = try reader.read(recording.frames.first { $0.number == Int(a[1])! }!)
+    let (x0, y0, x1, y1) = (Int(a[2])!, Int(a[3])!, Int(a[4])!, Int(a[5])!)
+    for y in y0...y1 {
+        print(String(format: "%4d ", y) + (x0...x1).map { String(format: "%6.2f", frame.depth![$0, y]) }.joined(separator: " "))
+    }
 case "crop":
     // crop IN x y w h scale OUT: a magnified region of a frame, to look at.
     let a = Array(arguments.dropFirst())

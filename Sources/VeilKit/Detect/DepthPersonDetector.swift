@@ -59,9 +59,21 @@ public struct DepthPersonDetector: Sendable {
 
     /// People and heads found in `depth`.
     public func detect(depth: DepthMap, intrinsics k: Intrinsics, ground: GroundPlane?) -> [HeadRegion] {
+        let p = parameters
         let regions = self.regions(depth: depth, intrinsics: k, ground: ground)
         var heads: [HeadRegion] = []
-        for region in regions { heads += findHeads(region, depth: depth, intrinsics: k, ground: ground) }
+        for region in regions {
+            let found = findHeads(region, depth: depth, intrinsics: k, ground: ground)
+            heads += found
+            // A region taller or wider than a person may hide one standing close in front of it.
+            let width = Float(region.box.width) * region.depth / Float(k.fx)
+            let tall = Float(region.box.height) * region.depth / Float(k.fy)
+            guard width > 1.3 || tall > p.maxTopHeight else { continue }
+            for head in findHeads(region, depth: depth, intrinsics: k, ground: ground, occluding: true)
+                where !heads.contains(where: { $0.box.iou(head.box) > 0.1 }) {
+                heads.append(head)
+            }
+        }
         return heads
     }
 
@@ -180,7 +192,12 @@ public struct DepthPersonDetector: Sendable {
     }
 
     /// Heads on a region's top profile, each checked against a person's metric shape.
-    func findHeads(_ region: Region, depth: DepthMap, intrinsics k: Intrinsics, ground: GroundPlane?) -> [HeadRegion] {
+    ///
+    /// With `occluding`, the profile is instead the first *occluding top edge* of each column at a
+    /// person's height: a pixel whose neighbour above lies clearly farther. That finds a person who
+    /// stands so close in front of a wall or a car that both share one region, with the wall's top
+    /// above the head.
+    func findHeads(_ region: Region, depth: DepthMap, intrinsics k: Intrinsics, ground: GroundPlane?, occluding: Bool = false) -> [HeadRegion] {
         let (w, h) = (depth.width, depth.height)
         let box = region.box
         let bw = box.width
@@ -196,9 +213,17 @@ public struct DepthPersonDetector: Sendable {
         var topHeight = [Float](repeating: -.infinity, count: bw)
         var topDepth = [Float](repeating: 0, count: bw)
         for c in 0..<bw {
+            let x = box.x0 + c
             for r in 0..<box.height where region.bits[r * bw + c] != 0 {
-                let x = box.x0 + c, y = box.y0 + r
+                let y = box.y0 + r
                 let m = depth.metres[y * w + x]
+                if occluding {
+                    guard y > 0 else { continue }
+                    let above = depth.metres[(y - 1) * w + x]
+                    guard above == DepthMap.beyondRange || above - m > 0.12 + 0.006 * m else { continue }
+                    let hm = height(x, y, m)
+                    guard hm >= p.minTopHeight, hm <= p.maxTopHeight + 0.05 else { continue }
+                }
                 topRow[c] = y
                 topHeight[c] = height(x, y, m)
                 topDepth[c] = m
@@ -237,7 +262,7 @@ public struct DepthPersonDetector: Sendable {
             if ground != nil, peak < p.minTopHeight || peak > p.maxTopHeight { continue }
             if 0.23 * fy / z < p.minHeadPixels { continue }
             if !touchesSide, headWidth > p.maxHeadWidth { continue }
-            if headWidth < p.minHeadWidth, !touchesSide, right - left + 1 >= 3 { continue }
+            if headWidth < p.minHeadWidth, !touchesSide, right - left + 1 >= 3 || occluding { continue }
             // A head is round: its two sides lie at about the same depth. A fragment of a surface seen
             // at a grazing angle (the side of a car far away) recedes steeply from one side to the other.
             if right > left, abs(topDepth[right] - topDepth[left]) > max(0.12, 1.2 * headWidth) { continue }
@@ -296,10 +321,18 @@ public struct DepthPersonDetector: Sendable {
                     if abs(depth.metres[row + a] - depth.metres[row + b]) > max(0.3, 1.5 * width) { continue }
                     widest = max(widest, touches ? .infinity : width)
                 }
-                torsoOK = widest >= p.minTorsoWidth || r1 >= h && widest == 0
+                // A top cut off by something nearer above (a pole under foliage) is no proof of a
+                // head: it then needs a body clearly wider than itself.
+                let aboveRow = top - 1
+                let cutAbove = aboveRow >= 0 && {
+                    let m = depth.metres[aboveRow * w + box.x0 + centre]
+                    return m > 0 && m < z - Self.occluderGap(z)
+                }()
+                let needed = cutAbove ? max(0.3, 1.5 * headWidth) : p.minTorsoWidth
+                torsoOK = widest >= needed || !cutAbove && r1 >= h && widest == 0
                 // A body hidden by something nearer leaves a head alone: accept it only when it is
                 // wide enough not to be a sliver of some slanted surface.
-                || hidden && right - left + 1 >= 3
+                || hidden && !cutAbove && right - left + 1 >= 3
             }
             if !torsoOK { continue }
             // A sliver of a surface seen at a grazing angle (the side of a car far away) splits into
