@@ -154,7 +154,7 @@ public struct DepthPersonDetector: Sendable {
             let extent = Float((st.y1 - st.y0 + 1) * s) * z / fy
             let width = Float((st.x1 - st.x0 + 1) * s) * z / fx
             let atSide = st.x0 == 0 || (st.x1 + 1) * s >= w
-            guard st.count >= 3, extent >= 0.2, width >= 0.05 || atSide, width <= 12 else { continue }
+            guard st.count >= 3, extent >= 0.05, width >= 0.05 || atSide, width <= 12 else { continue }
             // Full-resolution refinement: a pixel joins when a neighbouring grid cell of the region lies within a depth step.
             let box = PixelBox(x0: st.x0 * s, y0: st.y0 * s, x1: st.x1 * s + s - 1, y1: st.y1 * s + s - 1)
                 .expanded(by: s, width: w, height: h)
