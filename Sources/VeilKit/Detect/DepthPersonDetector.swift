@@ -55,7 +55,7 @@ public struct DepthPersonDetector: Sendable {
 
     /// How much nearer something must be to count as hiding a body: well past a depth step, so the
     /// next fragment of a slanted surface is not mistaken for an occluder.
-    @inline(__always) static func occluderGap(_ z: Float) -> Float { max(0.6, 2 * step(z)) }
+    @inline(__always) static func occluderGap(_ z: Float) -> Float { max(0.3, 2 * step(z)) }
 
     /// People and heads found in `depth`.
     public func detect(depth: DepthMap, intrinsics k: Intrinsics, ground: GroundPlane?) -> [HeadRegion] {
@@ -154,7 +154,7 @@ public struct DepthPersonDetector: Sendable {
             let extent = Float((st.y1 - st.y0 + 1) * s) * z / fy
             let width = Float((st.x1 - st.x0 + 1) * s) * z / fx
             let atSide = st.x0 == 0 || (st.x1 + 1) * s >= w
-            guard st.count >= 3, extent >= 0.05, width >= 0.05 || atSide, width <= 12 else { continue }
+            guard st.count >= 3, extent >= 0.02, width >= 0.05 || atSide, width <= 12 else { continue }
             // Full-resolution refinement: a pixel joins when a neighbouring grid cell of the region lies within a depth step.
             let box = PixelBox(x0: st.x0 * s, y0: st.y0 * s, x1: st.x1 * s + s - 1, y1: st.y1 * s + s - 1)
                 .expanded(by: s, width: w, height: h)
