@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VeilKit
+@testable import VeilKit
 
 /// The committed fixtures: every one reads, and `veil synth` regenerates them byte for byte.
 @Suite struct FixtureTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VeilKit
+@testable import VeilKit
 
 @Suite struct InspectCommandTests {
     @Test func townSampleReportsWhatTheIssueNames() throws {

@@ -109,6 +109,12 @@ public final class AnonymizePipeline: @unchecked Sendable {
                 throw VeilError.unwritable(path: folder.path, reason: (error as NSError).localizedDescription)
             }
         }
+        // Temporary files of an interrupted run (hidden, never a frame's name) are removed.
+        for folder in folders {
+            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                unlink(folder.appendingPathComponent(name).path)
+            }
+        }
         let probe = options.output.appendingPathComponent(".veil-write-test")
         try FileIO.writeAtomically([UInt8](), to: probe)
         unlink(probe.path)
