@@ -7,6 +7,6 @@ struct VeilCommand: ParsableCommand {
         commandName: "veil",
         abstract: "Anonymize every human face in RGB-D recordings from CARLA and real cameras.",
         version: "0.1.0",
-        subcommands: [Anonymize.self, Inspect.self, Synth.self, Detect.self, MergeMetrics.self]
+        subcommands: [Anonymize.self, Inspect.self, Synth.self, Detect.self, Eval.self, MergeMetrics.self]
     )
 }

@@ -25,7 +25,10 @@ public struct DepthAnonymizer: Sendable {
             let rx = max(1, Float(blob.box.width) / 2), ry = max(1, Float(blob.box.height) / 2)
             let dome = bulge * rx * z / Float(intrinsics.fx)
             var updates: [(index: Int, metres: Float)] = []
-            for i in blob.pixels where DepthMap.isMeasured(depth.metres[i]) {
+            // Only the head's own surface is reshaped: background inside the mask keeps its depth,
+            // so the head's outline (what a person detector sees) does not change.
+            let band = 0.25 + 0.01 * z
+            for i in blob.pixels where DepthMap.isMeasured(depth.metres[i]) && abs(depth.metres[i] - z) < band {
                 let dx = (Float(i % w) - cx) / rx, dy = (Float(i / w) - cy) / ry
                 let m = z - dome * max(0, 1 - dx * dx - dy * dy).squareRoot() + noise * rng.gaussian()
                 depth.metres[i] = m

@@ -26,6 +26,7 @@ public struct RunMetrics: Codable, Sendable {
     public var chunk: Int
     public var detector: String
     public var method: String
+    public var strength: Int?
     public var seed: UInt64?
     public var shard: String
     public var stagesMs: [String: Timing]
@@ -35,7 +36,7 @@ public struct RunMetrics: Codable, Sendable {
     public var failures: [Failure]
 
     enum CodingKeys: String, CodingKey {
-        case frames, fps, chunk, detector, method, seed, shard, failures
+        case frames, fps, chunk, detector, method, strength, seed, shard, failures
         case failedFrames = "failed_frames"
         case skippedFrames = "skipped_frames"
         case elapsedSeconds = "elapsed_s"
@@ -55,6 +56,7 @@ public struct RunMetrics: Codable, Sendable {
         try c.encode(chunk, forKey: .chunk)
         try c.encode(detector, forKey: .detector)
         try c.encode(method, forKey: .method)
+        try c.encode(strength, forKey: .strength)
         try c.encode(seed, forKey: .seed)
         try c.encode(shard, forKey: .shard)
         try c.encode(stagesMs, forKey: .stagesMs)
@@ -74,6 +76,7 @@ public struct RunMetrics: Codable, Sendable {
         chunk = options.chunk
         detector = options.detector.rawValue
         method = options.method.rawValue
+        strength = options.strength
         seed = options.seed
         shard = "\(options.shard.index)/\(options.shard.count)"
         var stages: [String: Timing] = [:]

@@ -32,6 +32,8 @@ public struct SynthOptions: Sendable, Equatable {
     public var cars: Int = 4
     /// People start between 2 m and this distance from the camera.
     public var maxDistance: Float = 40
+    /// Fraction of people (not crossing or at an edge) who face the camera.
+    public var facingCamera: Float = 0.45
     /// Camera mount height, metres.
     public var cameraHeight: Float = 1.6
     /// Vehicle speed, m/s (nil: drawn from the seed, 0–4 m/s).

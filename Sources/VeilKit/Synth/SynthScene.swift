@@ -97,7 +97,7 @@ public struct SynthScene: Sendable {
                     yaw = g.unit() < 0.5 ? Float.pi + g.float(-0.5...0.5) : g.float(-Float.pi...Float.pi)
                 } else {
                     x = g.float(-1...1) * min(visibleHalf * 0.95, walkable)
-                    yaw = g.unit() < 0.45 ? Float.pi + g.float(-0.45...0.45) : g.float(-Float.pi...Float.pi)
+                    yaw = g.unit() < options.facingCamera ? Float.pi + g.float(-0.45...0.45) : g.float(-Float.pi...Float.pi)
                 }
                 let clear = people.allSatisfy { other in
                     let p = other.position(at: 0)

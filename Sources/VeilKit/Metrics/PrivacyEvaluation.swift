@@ -1,0 +1,216 @@
+import Foundation
+
+/// `veil eval`: attacks on anonymized heads, against the synthetic ground truth of the original.
+///
+/// - Re-identification: a nearest-neighbour matcher (`HeadDescriptor`) on head crops, with a gallery
+///   of each identity's largest clean crop; top-1 accuracy on anonymized probes, and again for an
+///   attacker who knows the method and runs it (another seed) on the gallery first.
+/// - Reversal: sharpening, Richardson–Lucy deconvolution and upsampling on each anonymized head;
+///   the best attack's PSNR and SSIM against the original head.
+/// - The same two attacks on plain Gaussian blur and mosaic of the same heads, for comparison.
+/// - Utility: person recall of the detector before and after, and the shift of the heads' mean colour.
+public struct PrivacyEvaluation: Sendable {
+    /// Scores for one anonymization method.
+    public struct MethodScores: Codable, Sendable, Equatable {
+        public var method: String
+        public var reidTop1: Double
+        public var reidTop1Aware: Double
+        public var reversalPSNR: Double
+        public var reversalSSIM: Double
+        public var bestAttack: String
+
+        enum CodingKeys: String, CodingKey {
+            case method
+            case reidTop1 = "reid_top1"
+            case reidTop1Aware = "reid_top1_aware"
+            case reversalPSNR = "reversal_psnr"
+            case reversalSSIM = "reversal_ssim"
+            case bestAttack = "best_attack"
+        }
+    }
+
+    /// The report; the top-level field names are the ones DESIGN.md gives.
+    public struct Report: Codable, Sendable {
+        public var reidTop1: Double
+        public var reidTop1Aware: Double
+        public var chance: Double
+        public var reversalPSNR: Double
+        public var reversalSSIM: Double
+        public var personRecallBefore: Double?
+        public var personRecallAfter: Double?
+        /// Mean absolute change of a head's mean colour, 8-bit levels.
+        public var headColourShift: Double
+        public var identities: Int
+        public var probes: Int
+        public var methods: [MethodScores]
+
+        enum CodingKeys: String, CodingKey {
+            case chance, identities, probes, methods
+            case reidTop1 = "reid_top1"
+            case reidTop1Aware = "reid_top1_aware"
+            case reversalPSNR = "reversal_psnr"
+            case reversalSSIM = "reversal_ssim"
+            case personRecallBefore = "person_recall_before"
+            case personRecallAfter = "person_recall_after"
+            case headColourShift = "head_colour_shift"
+        }
+    }
+
+    public var method: AnonymizationMethod
+    public var strength: Int
+    /// Heads shorter than this are too small to identify and are left out of the attacks.
+    public var minHeadHeight = 12
+
+    public init(method: AnonymizationMethod = .ensemble, strength: Int = 7) {
+        self.method = method
+        self.strength = strength
+    }
+
+    struct Crop {
+        var identity: Int
+        var person = 0
+        var frame: Int
+        var box: PixelBox
+        var descriptor: HeadDescriptor
+    }
+
+    /// Runs every attack. `anonymized` must hold the same frame numbers as `original`.
+    public func run(original: Recording, anonymized: Recording) throws -> Report {
+        let readerO = try FrameReader(recording: original)
+        let readerA = try FrameReader(recording: anonymized)
+        let finder = try HeadFinder(kind: .auto, hasDepth: original.hasDepth)
+        let byNumber = Dictionary(uniqueKeysWithValues: anonymized.frames.map { ($0.number, $0) })
+        let comparisons: [AnonymizationMethod] = [.blur, .mosaic]
+        var gallery: [Int: Crop] = [:]
+        var probes: [String: [Crop]] = [:]
+        var reversal: [String: [RestorationAttack: (psnr: Double, ssim: Double, n: Int)]] = [:]
+        var recallBefore = HeadScore(), recallAfter = HeadScore()
+        var colourShift = 0.0, colourCount = 0
+        var masks: [Int: [UInt8]] = [:]
+        for files in original.frames {
+            guard let truth = try FrameGroundTruth.load(recording: original, frame: files.number) else { continue }
+            guard let anonymizedFiles = byNumber[files.number] else {
+                throw VeilError.unreadable(path: anonymized.root.path, reason: "no anonymized frame \(files.number)")
+            }
+            let frame = try readerO.read(files)
+            let anonymizedFrame = try readerA.read(anonymizedFiles)
+            guard anonymizedFrame.rgb.width == frame.rgb.width, anonymizedFrame.rgb.height == frame.rgb.height else {
+                throw VeilError.unexpectedContent(path: anonymizedFiles.color.path, reason: "not the size of the original frame")
+            }
+            let k = original.camera.intrinsics(width: frame.rgb.width, height: frame.rgb.height)
+            let (heads, mask) = try finder.find(in: frame, intrinsics: k)
+            masks[files.number] = mask
+            recallBefore.add(HeadScore.score(mask: mask, heads: heads, truth: truth))
+            if anonymizedFrame.depth != nil || !original.hasDepth {
+                let (headsAfter, maskAfter) = try finder.find(in: anonymizedFrame, intrinsics: k)
+                recallAfter.add(HeadScore.score(mask: maskAfter, heads: headsAfter, truth: truth))
+            }
+            var versions: [(String, Raster<UInt8>)] = [(method.rawValue, anonymizedFrame.rgb)]
+            for other in comparisons {
+                var image = frame.rgb
+                try HeadAnonymizer(method: other, strength: strength).apply(to: &image, mask: mask) { head in
+                    .seeded(0xC0FFEE, frame: files.number, head: head)
+                }
+                versions.append((other.rawValue, image))
+            }
+            for person in truth.people {
+                guard let b = person.headBox, b[3] - b[1] + 1 >= minHeadHeight, person.faceAngle < 75 else { continue }
+                let box = PixelBox(x0: b[0], y0: b[1], x1: b[2], y1: b[3])
+                let isHead = { (x: Int, y: Int) in Int(truth.heads[x, y, 0]) == person.id }
+                guard let clean = HeadDescriptor(image: frame.rgb, box: b, keep: isHead) else { continue }
+                if box.height > (gallery[person.identity]?.box.height ?? 0) {
+                    gallery[person.identity] = Crop(identity: person.identity, person: person.id, frame: files.number, box: box, descriptor: clean)
+                }
+                let headPixels = Self.headMask(truth, box: box, id: person.id)
+                let originalCrop = Self.crop(frame.rgb, box)
+                for (name, image) in versions {
+                    guard let d = HeadDescriptor(image: image, box: b, keep: isHead) else { continue }
+                    probes[name, default: []].append(Crop(identity: person.identity, frame: files.number, box: box, descriptor: d))
+                    let anonymizedCrop = Self.crop(image, box)
+                    let sigma = Double(Float(max(box.width, box.height * 3 / 4)) * (name == "blur" ? 0.12 : 0.06))
+                    for attack in RestorationAttack.allCases {
+                        let restored = try attack.apply(anonymizedCrop, blurSigma: sigma)
+                        var entry = reversal[name, default: [:]][attack] ?? (0, 0, 0)
+                        entry.psnr += ImageQuality.psnr(restored, originalCrop, mask: headPixels)
+                        entry.ssim += ImageQuality.ssim(restored, originalCrop)
+                        entry.n += 1
+                        reversal[name, default: [:]][attack] = entry
+                    }
+                }
+                // Utility: the head's mean colour before and after.
+                var before = [Double](repeating: 0, count: 3), after = [Double](repeating: 0, count: 3)
+                var n = 0
+                for i in 0..<headPixels.count where headPixels[i] {
+                    for c in 0..<3 {
+                        before[c] += Double(originalCrop.samples[i * 3 + c])
+                        after[c] += Double(Self.crop(anonymizedFrame.rgb, box).samples[i * 3 + c])
+                    }
+                    n += 1
+                }
+                if n > 0 {
+                    colourShift += (0..<3).map { abs(before[$0] - after[$0]) / Double(n) }.reduce(0, +) / 3
+                    colourCount += 1
+                }
+            }
+        }
+        let identities = gallery.keys.sorted()
+        guard identities.count >= 2 else {
+            throw VeilError.invalidConfiguration(path: original.root.path, reason: "fewer than two identities with heads of \(minHeadHeight) px or more: nothing to re-identify")
+        }
+        let cleanGallery = identities.map { gallery[$0]!.descriptor }
+        // The aware attacker's gallery: the same method, another seed, on the gallery's clean frames.
+        var awareGalleries: [String: [HeadDescriptor]] = [:]
+        for name in [method.rawValue] + comparisons.map(\.rawValue) {
+            let anonymizer = HeadAnonymizer(method: AnonymizationMethod(rawValue: name) ?? method, strength: strength)
+            var descriptors: [HeadDescriptor] = []
+            for id in identities {
+                let entry = gallery[id]!
+                let files = original.frames.first { $0.number == entry.frame }!
+                var image = try readerO.read(files).rgb
+                try anonymizer.apply(to: &image, mask: masks[entry.frame]!) { head in .seeded(0xA77AC4, frame: entry.frame, head: head) }
+                let truth = try FrameGroundTruth.load(recording: original, frame: entry.frame)
+                let isHead = { (x: Int, y: Int) in truth.map { Int($0.heads[x, y, 0]) == entry.person } ?? true }
+                descriptors.append(HeadDescriptor(image: image, box: entry.box.array, keep: isHead) ?? entry.descriptor)
+            }
+            awareGalleries[name] = descriptors
+        }
+        func top1(_ crops: [Crop], _ galleryDescriptors: [HeadDescriptor]) -> Double {
+            guard !crops.isEmpty else { return 0 }
+            let hits = crops.filter { crop in crop.descriptor.nearest(in: galleryDescriptors).map { identities[$0] } == crop.identity }.count
+            return Double(hits) / Double(crops.count)
+        }
+        var rows: [MethodScores] = []
+        for name in [method.rawValue] + comparisons.map(\.rawValue) {
+            let crops = probes[name] ?? []
+            let attacks = reversal[name] ?? [:]
+            let best = attacks.max { $0.value.psnr / Double(max(1, $0.value.n)) < $1.value.psnr / Double(max(1, $1.value.n)) }
+            let bestSSIM = attacks.values.map { $0.ssim / Double(max(1, $0.n)) }.max() ?? 0
+            rows.append(MethodScores(method: name, reidTop1: top1(crops, cleanGallery), reidTop1Aware: top1(crops, awareGalleries[name]!),
+                                     reversalPSNR: best.map { $0.value.psnr / Double(max(1, $0.value.n)) } ?? 0, reversalSSIM: bestSSIM,
+                                     bestAttack: best?.key.rawValue ?? "none"))
+        }
+        let main = rows[0]
+        return Report(reidTop1: main.reidTop1, reidTop1Aware: main.reidTop1Aware, chance: 1 / Double(identities.count),
+                      reversalPSNR: main.reversalPSNR, reversalSSIM: main.reversalSSIM,
+                      personRecallBefore: recallBefore.personRecall, personRecallAfter: recallAfter.frames > 0 ? recallAfter.personRecall : nil,
+                      headColourShift: colourCount > 0 ? colourShift / Double(colourCount) : 0,
+                      identities: identities.count, probes: probes[method.rawValue]?.count ?? 0, methods: rows)
+    }
+
+    static func crop(_ image: Raster<UInt8>, _ box: PixelBox) -> Raster<UInt8> {
+        var out = Raster<UInt8>(width: box.width, height: box.height, channels: 3)
+        for y in 0..<box.height {
+            let src = ((box.y0 + y) * image.width + box.x0) * 3
+            out.samples.replaceSubrange((y * box.width * 3)..<((y + 1) * box.width * 3), with: image.samples[src..<(src + box.width * 3)])
+        }
+        return out
+    }
+
+    static func headMask(_ truth: FrameGroundTruth, box: PixelBox, id: Int) -> [Bool] {
+        var mask = [Bool](repeating: false, count: box.area)
+        for y in box.y0...box.y1 {
+            for x in box.x0...box.x1 where Int(truth.heads[x, y, 0]) == id { mask[(y - box.y0) * box.width + (x - box.x0)] = true }
+        }
+        return mask
+    }
+}
