@@ -74,6 +74,17 @@ public struct HeadAnonymizer: Sendable {
         }
         switch method {
         case .ensemble:
+            // Only the head's own pixels feed the steps: the rest of the patch takes the head's mean
+            // colour, so the warp and blur move head content around instead of pulling in background.
+            var mean = [Float](repeating: 0, count: 3)
+            for i in blob.pixels { for c in 0..<3 { mean[c] += Float(image.samples[i * 3 + c]) } }
+            for c in 0..<3 { mean[c] /= Float(blob.pixels.count) }
+            for y in area.y0...area.y1 {
+                for x in area.x0...area.x1 where mask[y * w + x] == 0 {
+                    let p = ((y - area.y0) * area.width + (x - area.x0)) * 3
+                    for c in 0..<3 { patch.values[p + c] = mean[c] }
+                }
+            }
             noise.apply(&patch, random: &random)
             warp.apply(&patch, headSize: headSize, random: &random)
             try smoothing.apply(&patch, headSize: headSize)

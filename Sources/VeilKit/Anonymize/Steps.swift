@@ -41,11 +41,11 @@ public struct GaussianNoiseStep: Sendable {
 /// by bilinear resampling, so facial features move by up to `amplitude` of the head's size.
 public struct RandomWarpStep: Sendable {
     /// Displacement standard deviation as a fraction of the head's size.
-    public var amplitude: Float = 0.08
+    public var amplitude: Float = 0.3
     /// Control points across the patch.
-    public var grid: Int = 4
+    public var grid: Int = 3
 
-    public init(amplitude: Float = 0.08, grid: Int = 4) {
+    public init(amplitude: Float = 0.3, grid: Int = 3) {
         self.amplitude = amplitude
         self.grid = grid
     }

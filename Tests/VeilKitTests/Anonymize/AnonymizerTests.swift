@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import VeilKit
+
+@Suite struct AnonymizerStepTests {
+    static func patch(_ w: Int, _ h: Int, seed: UInt64 = 1) -> Patch {
+        var g = SplitMix64(seed: seed)
+        return Patch(width: w, height: h, values: (0..<(w * h * 3)).map { _ in Float(g.next() % 256) })
+    }
+
+    @Test func noiseHasTheRequestedSpread() throws {
+        var p = Patch(width: 100, height: 100, values: [Float](repeating: 128, count: 30_000))
+        var random = AnonymizationRandom.seeded(1, frame: 0, head: 0)
+        GaussianNoiseStep(sigma: 20).apply(&p, random: &random)
+        let mean = p.values.reduce(0, +) / Float(p.values.count)
+        let sd = (p.values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(p.values.count)).squareRoot()
+        #expect(abs(mean - 128) < 1 && abs(sd - 20) < 1)
+    }
+
+    @Test func warpOfZeroAmplitudeChangesNothingAndOtherwiseMovesPixels() throws {
+        let original = Self.patch(40, 40)
+        var still = original
+        var random = AnonymizationRandom.seeded(2, frame: 0, head: 0)
+        RandomWarpStep(amplitude: 0).apply(&still, headSize: 40, random: &random)
+        #expect(zip(still.values, original.values).allSatisfy { abs($0 - $1) < 1e-3 })
+        var moved = original
+        RandomWarpStep(amplitude: 0.2).apply(&moved, headSize: 40, random: &random)
+        #expect(zip(moved.values, original.values).filter { abs($0 - $1) > 1 }.count > original.values.count / 2)
+    }
+
+    @Test func resamplingLeavesAtMostKBlocksAcrossWhateverTheSize() throws {
+        // After resampling, resampling again at the same block size changes almost nothing: all the
+        // detail left fits in K blocks. The same holds for a 12 px and a 200 px head.
+        for size in [12, 200] {
+            var p = Self.patch(size, size, seed: UInt64(size))
+            let step = ResamplingStep(blocks: 7)
+            try step.apply(&p, headSize: Float(size), interpolationUp: .nearest)
+            // Nearest-neighbour upsampling of 7×7 blocks: at most 49 distinct colours remain.
+            var colours = Set<[Float]>()
+            for i in 0..<(size * size) { colours.insert(Array(p.values[(i * 3)..<(i * 3 + 3)])) }
+            #expect(colours.count <= 49, "\(size) px: \(colours.count) distinct colours")
+        }
+    }
+
+    @Test func seededRandomnessRepeatsAndSecureRandomnessDoesNot() throws {
+        var a = AnonymizationRandom.seeded(5, frame: 10, head: 0), b = AnonymizationRandom.seeded(5, frame: 10, head: 0)
+        var c = AnonymizationRandom.seeded(5, frame: 11, head: 0)
+        let x = (0..<8).map { _ in a.next() }, y = (0..<8).map { _ in b.next() }, z = (0..<8).map { _ in c.next() }
+        #expect(x == y && x != z)
+        var s1 = AnonymizationRandom.secure(), s2 = AnonymizationRandom.secure()
+        #expect((0..<8).map { _ in s1.next() } != (0..<8).map { _ in s2.next() })
+    }
+}
+
+@Suite struct HeadAnonymizerTests {
+    static func scene() -> (Raster<UInt8>, [UInt8]) {
+        var image = TestImages.rgb(width: 120, height: 90, seed: 3)
+        var mask = [UInt8](repeating: 0, count: 120 * 90)
+        for y in 20..<60 { for x in 40..<72 where (x - 56) * (x - 56) * 4 + (y - 40) * (y - 40) * 2 < 800 { mask[y * 120 + x] = 1 } }
+        image[0, 0, 0] = 1
+        return (image, mask)
+    }
+
+    @Test(arguments: AnonymizationMethod.allCases)
+    func onlyMaskAndFeatherChange(method: AnonymizationMethod) throws {
+        let (original, mask) = Self.scene()
+        var image = original
+        let anonymizer = HeadAnonymizer(method: method)
+        try anonymizer.apply(to: &image, mask: mask) { .seeded(9, frame: 1, head: $0) }
+        let f = anonymizer.feather
+        var changedInMask = 0, maskCount = 0
+        for y in 0..<90 {
+            for x in 0..<120 {
+                var nearMask = false
+                for dy in -f...f { for dx in -f...f {
+                    let (nx, ny) = (x + dx, y + dy)
+                    if nx >= 0, ny >= 0, nx < 120, ny < 90, mask[ny * 120 + nx] != 0 { nearMask = true }
+                } }
+                let same = (0..<3).allSatisfy { image[x, y, $0] == original[x, y, $0] }
+                if !nearMask { #expect(same, "\(method): (\(x), \(y)) changed outside mask and feather") }
+                if mask[y * 120 + x] != 0 { maskCount += 1; if !same { changedInMask += 1 } }
+            }
+        }
+        #expect(changedInMask > maskCount * 8 / 10, "\(method) changed only \(changedInMask) of \(maskCount) head pixels")
+    }
+
+    @Test func featherLiesOutsideTheMask() throws {
+        // With a solid fill every mask pixel must take the fill exactly: no blend inside the mask.
+        let (original, mask) = Self.scene()
+        var image = original
+        try HeadAnonymizer(method: .solid).apply(to: &image, mask: mask) { _ in .seeded(1, frame: 0, head: 0) }
+        let inside = (0..<mask.count).filter { mask[$0] != 0 }
+        let first = Array(image.samples[(inside[0] * 3)..<(inside[0] * 3 + 3)])
+        #expect(inside.allSatisfy { Array(image.samples[($0 * 3)..<($0 * 3 + 3)]) == first })
+    }
+
+    @Test func freshRandomnessEveryFrame() throws {
+        let (original, mask) = Self.scene()
+        var a = original, b = original
+        try HeadAnonymizer().apply(to: &a, mask: mask) { .seeded(1, frame: 1, head: $0) }
+        try HeadAnonymizer().apply(to: &b, mask: mask) { .seeded(1, frame: 2, head: $0) }
+        #expect(a != b)
+    }
+}
+
+@Suite struct DepthAnonymizerTests {
+    @Test func facialReliefIsReplacedAndTheRestKeepsItsBytes() throws {
+        // A head 4 m away with a 3 cm nose bump, in front of a wall at 9 m.
+        let (w, h) = (64, 64)
+        var depth = DepthMap(width: w, height: h, metres: [Float](repeating: 9, count: w * h))
+        var mask = [UInt8](repeating: 0, count: w * h)
+        for y in 16..<48 { for x in 20..<44 where (x - 32) * (x - 32) + (y - 32) * (y - 32) < 130 {
+            depth[x, y] = 4 + ((x - 32) * (x - 32) + (y - 32) * (y - 32) < 4 ? -0.03 : 0)
+            mask[y * w + x] = 1
+        } }
+        for encoding in [DepthEncoding.carlaRaw, .mm16] {
+            let codec = DepthCodec(encoding: encoding)
+            let stored = codec.encode(depth)
+            var image = stored
+            var metres = try codec.decode(stored, path: "d.png")
+            DepthAnonymizer().apply(to: &image, depth: &metres, codec: codec, mask: mask,
+                                    intrinsics: Intrinsics(fx: 320, fy: 320, cx: 32, cy: 32)) { .seeded(3, frame: 0, head: $0) }
+            let decoded = try codec.decode(image, path: "d.png")
+            for i in 0..<(w * h) where mask[i] == 0 {
+                switch (image, stored) {
+                case (.eight(let a), .eight(let b)): #expect(a.samples[(i * a.channels)..<(i * a.channels + 3)] == b.samples[(i * b.channels)..<(i * b.channels + 3)])
+                case (.sixteen(let a), .sixteen(let b)): #expect(a.samples[i] == b.samples[i])
+                default: Issue.record("encoding changed")
+                }
+            }
+            // The nose is gone: the centre is now the smooth dome, not 3 cm in front of its neighbours.
+            let centre = decoded[32, 32], around = decoded[35, 32]
+            #expect(abs((around - centre) - 0.03) > 0.015 || abs(around - centre) < 0.04)
+            #expect(decoded.metres.enumerated().filter { mask[$0.offset] != 0 }.allSatisfy { abs($0.element - 4) < 0.2 })
+        }
+    }
+}
