@@ -131,6 +131,37 @@ func writeFuzzSeeds(to folder: URL) throws {
     for (name, bytes) in seeds { try Data(bytes).write(to: folder.appendingPathComponent("seed-\(name)")) }
 }
 
+func benchAnonymize(runs: Int) throws {
+    let frame = try colourFrame(samples: samplesRoot())
+    var mask = [UInt8](repeating: 0, count: frame.pixelCount)
+    // An elliptical 100×100 head.
+    for y in 300..<400 { for x in 600..<700 {
+        let dx = Float(x - 650) / 50, dy = Float(y - 350) / 50
+        if dx * dx + dy * dy <= 1 { mask[y * frame.width + x] = 1 }
+    } }
+    print("Veil anonymization benchmark: one 100×100 px head in a 1280×720 frame, median of \(runs) runs, one core")
+    for method in AnonymizationMethod.allCases {
+        let anonymizer = HeadAnonymizer(method: method)
+        let ms = try measure(runs: runs) {
+            var image = frame
+            try anonymizer.apply(to: &image, mask: mask) { _ in .secure() }
+        }
+        print(pad(method.rawValue, to: 12) + String(format: "%7.3f ms", ms))
+    }
+    // The ensemble's steps one by one, on the head's patch.
+    var patch = Patch(width: 130, height: 130, values: (0..<(130 * 130 * 3)).map { Float($0 % 251) })
+    var random = AnonymizationRandom.secure()
+    let noise = try measure(runs: runs) { var p = patch; GaussianNoiseStep().apply(&p, random: &random) }
+    var seeded = AnonymizationRandom.seeded(1, frame: 1, head: 1)
+    let noiseSeeded = try measure(runs: runs) { var p = patch; GaussianNoiseStep().apply(&p, random: &seeded) }
+    print(String(format: "  noise with a seeded generator: %.3f ms", noiseSeeded))
+    let warp = try measure(runs: runs) { var p = patch; RandomWarpStep().apply(&p, headSize: 100, random: &random) }
+    let smooth = try measure(runs: runs) { var p = patch; try SmoothingStep().apply(&p, headSize: 100) }
+    let resample = try measure(runs: runs) { var p = patch; try ResamplingStep().apply(&p, headSize: 100) }
+    patch.values[0] = 0
+    print(String(format: "  steps on a 130×130 patch: noise %.3f, warp %.3f, smoothing %.3f, resampling %.3f ms", noise, warp, smooth, resample))
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let runs = arguments.dropFirst().first.flatMap(Int.init) ?? 15
 switch arguments.first ?? "codecs" {
@@ -152,6 +183,26 @@ case "depth-dump":
     for y in y0...y1 {
         print(String(format: "%4d ", y) + (x0...x1).map { String(format: "%6.2f", frame.depth![$0, y]) }.joined(separator: " "))
     }
+case "png-settings":
+    // png-settings FILE.png: encode time and size of one real file under each PNG write setting.
+    let a = Array(arguments.dropFirst())
+    let decoded = try PNGCodec.decode(try FileIO.read(URL(fileURLWithPath: a[0])), path: a[0])
+    guard case .eight(let raster) = decoded else { print("8-bit PNGs only"); exit(1) }
+    let settings: [(String, PNGCodec.EncodeSettings)] = [
+        ("level 1, Sub, RLE (Veil)", .fast), ("level 1, Up, RLE", .init(level: 1, filters: 0x20, strategy: 3)),
+        ("level 1, None, RLE", .init(level: 1, filters: 0x08, strategy: 3)), ("level 1, Sub, Huffman", .init(level: 1, filters: 0x10, strategy: 2)),
+        ("level 1, None, Huffman", .init(level: 1, filters: 0x08, strategy: 2)), ("level 1, Paeth, default", .init(level: 1, filters: 0x80, strategy: 0)),
+        ("level 0", .init(level: 0, filters: 0x08, strategy: 0)),
+    ]
+    for (name, setting) in settings {
+        var bytes: [UInt8] = []
+        let ms = try measure(runs: 7) { bytes = try PNGCodec.encode(raster, settings: setting) }
+        let decodeMs = try measure(runs: 7) { _ = try PNGCodec.decode(bytes, path: "x.png") }
+        print(pad(name, to: 28) + String(format: "%8.2f ms  %8.2f ms decode  %7.0f KiB", ms, decodeMs, Double(bytes.count) / 1024))
+    }
+case "anonymize":
+    // anonymize [runs]: milliseconds of each method on one 100×100 px head in a 1280×720 frame.
+    try benchAnonymize(runs: runs)
 case "crop":
     // crop IN x y w h scale OUT: a magnified region of a frame, to look at.
     let a = Array(arguments.dropFirst())

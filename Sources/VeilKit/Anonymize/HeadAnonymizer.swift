@@ -26,26 +26,60 @@ public struct HeadAnonymizer: Sendable {
         public var pixels: [Int]
     }
 
-    /// The 4-connected blobs of `mask`, in scan order (so head numbers are deterministic).
-    public static func blobs(mask: [UInt8], width: Int, height: Int) -> [Blob] {
-        var label = [Int32](repeating: -1, count: mask.count)
-        var blobs: [Blob] = []
-        var stack: [Int] = []
-        for start in 0..<mask.count where mask[start] != 0 && label[start] < 0 {
-            let id = Int32(blobs.count)
-            var blob = Blob(box: PixelBox(x0: Int.max, y0: Int.max, x1: -1, y1: -1), pixels: [])
-            label[start] = id
-            stack.append(start)
-            while let i = stack.popLast() {
-                blob.pixels.append(i)
-                let x = i % width, y = i / width
-                blob.box = PixelBox(x0: min(blob.box.x0, x), y0: min(blob.box.y0, y), x1: max(blob.box.x1, x), y1: max(blob.box.y1, y))
-                for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)] where nx >= 0 && ny >= 0 && nx < width && ny < height {
-                    let j = ny * width + nx
-                    if mask[j] != 0, label[j] < 0 { label[j] = id; stack.append(j) }
+    /// Chessboard distance (in pixels, capped at `limit`) from every pixel of `area` to the nearest
+    /// mask pixel, by two raster passes. Mask pixels outside `area` count too (a neighbour's head).
+    static func chebyshevDistance(mask: [UInt8], frameWidth w: Int, area: PixelBox, limit: Int) -> [UInt8] {
+        let (aw, ah) = (area.width, area.height)
+        let cap = UInt8(min(255, limit))
+        var d = [UInt8](repeating: cap, count: aw * ah)
+        for y in 0..<ah { for x in 0..<aw where mask[(area.y0 + y) * w + area.x0 + x] != 0 { d[y * aw + x] = 0 } }
+        @inline(__always) func relax(_ i: Int, _ j: Int) { if d[j] < 255, d[j] + 1 < d[i] { d[i] = d[j] + 1 } }
+        for y in 0..<ah {
+            for x in 0..<aw {
+                let i = y * aw + x
+                if x > 0 { relax(i, i - 1) }
+                if y > 0 {
+                    relax(i, i - aw)
+                    if x > 0 { relax(i, i - aw - 1) }
+                    if x + 1 < aw { relax(i, i - aw + 1) }
                 }
             }
-            blobs.append(blob)
+        }
+        for y in stride(from: ah - 1, through: 0, by: -1) {
+            for x in stride(from: aw - 1, through: 0, by: -1) {
+                let i = y * aw + x
+                if x + 1 < aw { relax(i, i + 1) }
+                if y + 1 < ah {
+                    relax(i, i + aw)
+                    if x + 1 < aw { relax(i, i + aw + 1) }
+                    if x > 0 { relax(i, i + aw - 1) }
+                }
+            }
+        }
+        return d
+    }
+
+    /// The 4-connected blobs of `mask`, in scan order (so head numbers are deterministic).
+    public static func blobs(mask: [UInt8], width: Int, height: Int) -> [Blob] {
+        var seen = [Bool](repeating: false, count: mask.count)
+        var blobs: [Blob] = []
+        var stack: [Int] = []
+        mask.withUnsafeBufferPointer { m in
+            for start in 0..<m.count where m[start] != 0 && !seen[start] {
+                var blob = Blob(box: PixelBox(x0: Int.max, y0: Int.max, x1: -1, y1: -1), pixels: [])
+                seen[start] = true
+                stack.append(start)
+                while let i = stack.popLast() {
+                    blob.pixels.append(i)
+                    let x = i % width, y = i / width
+                    blob.box = PixelBox(x0: min(blob.box.x0, x), y0: min(blob.box.y0, y), x1: max(blob.box.x1, x), y1: max(blob.box.y1, y))
+                    if x > 0, m[i - 1] != 0, !seen[i - 1] { seen[i - 1] = true; stack.append(i - 1) }
+                    if x + 1 < width, m[i + 1] != 0, !seen[i + 1] { seen[i + 1] = true; stack.append(i + 1) }
+                    if y > 0, m[i - width] != 0, !seen[i - width] { seen[i - width] = true; stack.append(i - width) }
+                    if y + 1 < height, m[i + width] != 0, !seen[i + width] { seen[i + width] = true; stack.append(i + width) }
+                }
+                blobs.append(blob)
+            }
         }
         return blobs
     }
@@ -87,8 +121,11 @@ public struct HeadAnonymizer: Sendable {
             }
             noise.apply(&patch, random: &random)
             warp.apply(&patch, headSize: headSize, random: &random)
-            try smoothing.apply(&patch, headSize: headSize)
-            try resampling.apply(&patch, headSize: headSize)
+            // Smoothing and resampling run on 8-bit pixels (OpenCV): one conversion for both.
+            var pixels = patch.raster()
+            try smoothing.apply(&pixels, headSize: headSize)
+            try resampling.apply(&pixels, headSize: headSize)
+            patch = Patch(pixels)
         case .blur:
             try SmoothingStep(sigma: 0.12).apply(&patch, headSize: headSize)
         case .mosaic:
@@ -100,23 +137,15 @@ public struct HeadAnonymizer: Sendable {
             for i in 0..<(patch.width * patch.height) { for c in 0..<3 { patch.values[i * 3 + c] = mean[c] } }
         }
         // Composite: mask pixels whole; the feather ring outside the mask blended; the rest untouched.
+        let distance = Self.chebyshevDistance(mask: mask, frameWidth: w, area: area, limit: feather + 1)
         for y in area.y0...area.y1 {
             for x in area.x0...area.x1 {
+                let local = (y - area.y0) * area.width + (x - area.x0)
+                let d = Int(distance[local])
+                guard d <= feather else { continue }
+                let alpha: Float = d == 0 ? 1 : 1 - Float(d) / Float(feather + 1)
                 let i = y * w + x
-                var alpha: Float = 0
-                if mask[i] != 0 {
-                    alpha = 1
-                } else {
-                    var nearest = feather + 1
-                    for dy in -feather...feather where y + dy >= 0 && y + dy < h {
-                        for dx in -feather...feather where x + dx >= 0 && x + dx < w && mask[(y + dy) * w + x + dx] != 0 {
-                            nearest = min(nearest, max(abs(dx), abs(dy)))
-                        }
-                    }
-                    if nearest <= feather { alpha = 1 - Float(nearest) / Float(feather + 1) }
-                }
-                guard alpha > 0 else { continue }
-                let p = ((y - area.y0) * area.width + (x - area.x0)) * 3
+                let p = local * 3
                 for c in 0..<3 {
                     let original = Float(image.samples[i * 3 + c])
                     let value = alpha * patch.values[p + c] + (1 - alpha) * original

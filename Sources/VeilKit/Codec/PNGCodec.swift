@@ -40,6 +40,12 @@ public enum PNGCodec {
         /// 320 ms for libpng's default (level 6, adaptive filters), for a file about 15% larger; the
         /// Sub filter turns CARLA's constant alpha and smooth surfaces into runs that RLE matches cheaply.
         public static let fast = EncodeSettings(level: 1, filters: Int32(CPNGShims_filterSub), strategy: 3)
+        /// The setting Veil writes depth with: zlib level 1, the Paeth filter, default strategy.
+        ///
+        /// Depth maps are smooth surfaces that Paeth predicts almost exactly: on the real CARLA town
+        /// depth it gives the smallest file (433 KiB against 747 with `fast`) in about the same
+        /// time, and on synthetic 1280×720 depth 11 ms and 66 KiB against 16 ms and 715 KiB.
+        public static let depth = EncodeSettings(level: 1, filters: Int32(CPNGShims_filterPaeth), strategy: 0)
         /// The smallest files: zlib level 9 with adaptive filtering (slow; for fixtures and archives).
         public static let smallest = EncodeSettings(
             level: 9,

@@ -157,17 +157,18 @@ public final class AnonymizePipeline: @unchecked Sendable {
                 frame.depthImage = depthImage
             }
             lap(.anonymize)
-            if let truth = try FrameGroundTruth.load(recording: recording, frame: files.number) {
-                result.score = HeadScore.score(mask: mask, heads: heads, truth: truth, frame: files.number)
-            }
             var encoded = EncodedFrame(files: [(colorURL, try encodeColor(frame.rgb, url: colorURL))])
             if let depthURL, let image = frame.depthImage {
                 switch image {
-                case .eight(let raster): encoded.files.append((depthURL, try PNGCodec.encode(raster)))
-                case .sixteen(let raster): encoded.files.append((depthURL, try PNGCodec.encode(raster)))
+                case .eight(let raster): encoded.files.append((depthURL, try PNGCodec.encode(raster, settings: .depth)))
+                case .sixteen(let raster): encoded.files.append((depthURL, try PNGCodec.encode(raster, settings: .depth)))
                 }
             }
             lap(.encode)
+            if options.score, let truth = try FrameGroundTruth.load(recording: recording, frame: files.number) {
+                result.score = HeadScore.score(mask: mask, heads: heads, truth: truth, frame: files.number)
+                lap(.score)
+            }
             return (result, encoded)
         } catch {
             result.status = .failed
@@ -225,8 +226,8 @@ public final class AnonymizePipeline: @unchecked Sendable {
                 _ = try encodeColor(frame.rgb, url: colorOutput(frames[index]))
                 if options.writeDepth, let image = frame.depthImage {
                     switch image {
-                    case .eight(let raster): _ = try PNGCodec.encode(raster)
-                    case .sixteen(let raster): _ = try PNGCodec.encode(raster)
+                    case .eight(let raster): _ = try PNGCodec.encode(raster, settings: .depth)
+                    case .sixteen(let raster): _ = try PNGCodec.encode(raster, settings: .depth)
                     }
                 }
             } catch {

@@ -28,6 +28,8 @@ public struct PipelineOptions: Sendable {
     public var resume = false
     /// This process's share of the frames: (index, count), index from 0.
     public var shard: (index: Int, count: Int) = (0, 1)
+    /// Score masks against ground truth when the recording has it (`gt/`).
+    public var score = true
     /// Chunks in flight at once (bounds memory); nil: twice the cores.
     public var maxChunksInFlight: Int?
 
@@ -37,4 +39,6 @@ public struct PipelineOptions: Sendable {
 /// The fixed order of stages, for timing tables.
 public enum Stage: String, Sendable, CaseIterable, Codable {
     case decode, detect, anonymize, encode, write
+    /// Scoring against ground truth (synthetic recordings only; not part of anonymizing).
+    case score
 }

@@ -33,6 +33,7 @@ extension VeilCommand {
         @Option(help: "A frame that cannot be anonymized: fail (write nothing) or redact (write it fully grey). Either way the run exits non-zero.")
         var onError: PipelineOptions.OnError = .fail
         @Flag(help: "Skip frames whose outputs already exist.") var resume = false
+        @Flag(help: "Do not score against ground truth even where gt/ exists (for speed measurements).") var noScore = false
         @Option(help: "Process share i of n (i from 0), e.g. 2/8: a disjoint, deterministic block of frames.") var shard = "0/1"
         @Flag(help: "Print frames per second and per-stage milliseconds, and a codec-only pass for comparison.") var benchmark = false
         @Flag(help: "No progress bar and no summary.") var quiet = false
@@ -66,6 +67,7 @@ extension VeilCommand {
             pipelineOptions.writeDepth = depthOut == "same"
             pipelineOptions.onError = onError
             pipelineOptions.resume = resume
+            pipelineOptions.score = !noScore
             pipelineOptions.shard = Self.parseShard(shard) ?? (0, 1)
             let pipeline = try AnonymizePipeline(recording: recording, options: pipelineOptions)
             let bar = ProgressBar(total: pipeline.frames.count, enabled: !quiet && isatty(STDERR_FILENO) == 1)
