@@ -29,12 +29,12 @@ public struct DepthPersonDetector: Sendable {
         /// Head window: from the top of the head this far down, and this far either side of its centre;
         /// below `chinDepth` only `neckHalfWidth` either side (neck and hanging hair).
         public var headDepthExtent: Float = 0.34
-        public var headHalfWidth: Float = 0.12
+        public var headHalfWidth: Float = 0.13
         public var chinDepth: Float = 0.24
-        public var neckHalfWidth: Float = 0.11
+        public var neckHalfWidth: Float = 0.12
         /// Heads expected to be fewer pixels tall than this are not searched for: below it no face is
         /// recognisable, and depth alone cannot tell a head from a sliver of a car.
-        public var minHeadPixels: Float = 4
+        public var minHeadPixels: Float = 3.3
         public init() {}
     }
 

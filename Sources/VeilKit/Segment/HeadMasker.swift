@@ -4,7 +4,7 @@
 /// head (background and the ground are left alone) or have no depth reading at all (real sensors
 /// lose hair and dark skin; a hole in a head window is treated as head). Without depth, the mask is
 /// the ellipse inscribed in the window. Either way the mask is then dilated by a metric margin
-/// (1.5 cm, at least one pixel) so no head edge pixel is left.
+/// (1.2 cm, at least one pixel) so no head edge pixel is left.
 public enum HeadMasker {
     /// The depth band around a head's depth, metres.
     @inline(__always) static func band(_ z: Float) -> Float { 0.3 + 0.02 * z }
@@ -19,7 +19,7 @@ public enum HeadMasker {
     /// Adds one head to `mask`.
     static func add(_ head: HeadRegion, to mask: inout [UInt8], depth: DepthMap?, intrinsics: Intrinsics, width: Int, height: Int) {
         let z = head.depth ?? 0
-        let margin = z > 0 ? max(1, Int((Float(intrinsics.fy) * 0.015 / z).rounded())) : max(1, head.box.height / 16)
+        let margin = z > 0 ? max(1, Int((Float(intrinsics.fy) * 0.012 / z).rounded())) : max(1, head.box.height / 16)
         let outer = head.box.expanded(by: margin, width: width, height: height)
         let ow = outer.width, oh = outer.height
         var local = [UInt8](repeating: 0, count: ow * oh)
