@@ -9,7 +9,7 @@ import Foundation
 public struct HeadAnonymizer: Sendable {
     public var method: AnonymizationMethod
     public var noise = GaussianNoiseStep()
-    public var warp = RandomWarpStep()
+    public var warp = RandomWarpStep(amplitude: 0.3, affine: (rotation: 0.15, scale: 0.1, shear: 0.1, shift: 0.08))
     public var smoothing = SmoothingStep()
     public var resampling: ResamplingStep
     /// Width of the blend ring outside the mask, pixels.

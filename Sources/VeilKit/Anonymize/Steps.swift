@@ -57,14 +57,18 @@ public struct GaussianNoiseStep: Sendable {
 /// Step 2: a random smooth warp: displacements drawn on a coarse grid, interpolated, and applied
 /// by bilinear resampling, so facial features move by up to `amplitude` of the head's size.
 public struct RandomWarpStep: Sendable {
-    /// Displacement standard deviation as a fraction of the head's size.
+    /// Displacement standard deviation of the smooth field, as a fraction of the head's size.
     public var amplitude: Float = 0.3
     /// Control points across the patch.
     public var grid: Int = 3
+    /// Standard deviation of the random affine matrix's rotation (radians), log-scale, shear and
+    /// translation (fraction of the head's size).
+    public var affine: (rotation: Float, scale: Float, shear: Float, shift: Float) = (0, 0, 0, 0)
 
-    public init(amplitude: Float = 0.3, grid: Int = 3) {
+    public init(amplitude: Float = 0.3, grid: Int = 3, affine: (rotation: Float, scale: Float, shear: Float, shift: Float) = (0, 0, 0, 0)) {
         self.amplitude = amplitude
         self.grid = grid
+        self.affine = affine
     }
 
     public func apply(_ patch: inout Patch, headSize: Float, random: inout AnonymizationRandom) {
@@ -72,8 +76,17 @@ public struct RandomWarpStep: Sendable {
         let scale = amplitude * headSize
         var dx = [Float](repeating: 0, count: n * n), dy = [Float](repeating: 0, count: n * n)
         for i in 0..<(n * n) { dx[i] = scale * random.gaussian(); dy[i] = scale * random.gaussian() }
+        // A random matrix about the patch centre: rotation, anisotropic scale, shear, shift.
+        let angle = affine.rotation * random.gaussian()
+        let sx = expf(affine.scale * random.gaussian()), sy = expf(affine.scale * random.gaussian())
+        let shear = affine.shear * random.gaussian()
+        let tx = affine.shift * headSize * random.gaussian(), ty = affine.shift * headSize * random.gaussian()
+        let (c, s) = (cosf(angle), sinf(angle))
+        // Source = M · (p − centre) + centre + t, with M = R · [[sx, shear], [0, sy]].
+        let m00 = c * sx, m01 = c * shear - s * sy, m10 = s * sx, m11 = s * shear + c * sy
         let source = patch
         let (w, h) = (patch.width, patch.height)
+        let cx = Float(w - 1) / 2, cy = Float(h - 1) / 2
         for y in 0..<h {
             let gy = Float(y) / Float(max(1, h - 1)) * Float(grid)
             let iy = min(Int(gy), grid - 1), ay = gy - Float(iy)
@@ -84,8 +97,9 @@ public struct RandomWarpStep: Sendable {
                     let a = f[iy * n + ix], b = f[iy * n + ix + 1], c = f[(iy + 1) * n + ix], d = f[(iy + 1) * n + ix + 1]
                     return (a * (1 - ax) + b * ax) * (1 - ay) + (c * (1 - ax) + d * ax) * ay
                 }
-                let sx = Float(x) + lerp(dx), sy = Float(y) + lerp(dy)
-                for c in 0..<3 { patch.values[(y * w + x) * 3 + c] = source.sample(sx, sy, c) }
+                let px = Float(x) - cx, py = Float(y) - cy
+                let srcX = m00 * px + m01 * py + cx + tx + lerp(dx), srcY = m10 * px + m11 * py + cy + ty + lerp(dy)
+                for ch in 0..<3 { patch.values[(y * w + x) * 3 + ch] = source.sample(srcX, srcY, ch) }
             }
         }
     }
