@@ -1,6 +1,7 @@
 // Face detectors: Haar/LBP cascades and CenterFace through cv::dnn. Each entry point catches every
 // exception and returns a status instead, because a C++ exception must never unwind through Swift.
 #include "COpenCVShims.h"
+#include "Guarded.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -24,24 +25,6 @@ struct COpenCVShims_CenterFace {
 
 namespace {
 
-cv::Mat wrap(const COpenCVShims_Image8 &image) {
-    return cv::Mat(image.height, image.width, CV_8UC(image.channels), image.pixels, image.stride);
-}
-
-template <typename Body> int32_t guarded(char *error, size_t capacity, Body body) {
-    try {
-        body();
-        return 0;
-    } catch (const cv::Exception &e) {
-        std::snprintf(error, capacity, "OpenCV: %s", e.what());
-    } catch (const std::exception &e) {
-        std::snprintf(error, capacity, "%s", e.what());
-    } catch (...) {
-        std::snprintf(error, capacity, "unknown C++ exception");
-    }
-    return -1;
-}
-
 int32_t emit(const std::vector<COpenCVShims_Box> &found, COpenCVShims_Box *boxes, int32_t capacity, int32_t *count) {
     int32_t n = std::min<int32_t>(capacity, (int32_t)found.size());
     for (int32_t i = 0; i < n; i++) boxes[i] = found[i];
@@ -50,6 +33,9 @@ int32_t emit(const std::vector<COpenCVShims_Box> &found, COpenCVShims_Box *boxes
 }
 
 }  // namespace
+
+using veil::guarded;
+using veil::wrap;
 
 extern "C" COpenCVShims_Cascade *COpenCVShims_loadCascade(const char *path, char *error, size_t errorCapacity) {
     COpenCVShims_Cascade *result = nullptr;

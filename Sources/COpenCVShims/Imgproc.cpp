@@ -1,32 +1,14 @@
 // Image processing calls; each one catches what OpenCV throws and returns a status instead,
 // because a C++ exception unwinding through Swift frames is undefined behaviour.
 #include "COpenCVShims.h"
+#include "Guarded.hpp"
 
 #include <cstdio>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
-namespace {
-
-cv::Mat wrap(const COpenCVShims_Image8 &image) {
-    return cv::Mat(image.height, image.width, CV_8UC(image.channels), image.pixels, image.stride);
-}
-
-template <typename Body> int32_t guarded(char *error, size_t capacity, Body body) {
-    try {
-        body();
-        return 0;
-    } catch (const cv::Exception &e) {
-        std::snprintf(error, capacity, "OpenCV: %s", e.what());
-    } catch (const std::exception &e) {
-        std::snprintf(error, capacity, "%s", e.what());
-    } catch (...) {
-        std::snprintf(error, capacity, "unknown C++ exception");
-    }
-    return -1;
-}
-
-}  // namespace
+using veil::guarded;
+using veil::wrap;
 
 extern "C" void COpenCVShims_version(char *out, size_t capacity) {
     std::snprintf(out, capacity, "%s", CV_VERSION);

@@ -1,6 +1,7 @@
 // OpenCV's HOG people detector, scored on one window at the scale depth predicts (a full-frame
 // pyramid costs ~140 ms a frame). Exceptions become statuses: C++ must never unwind through Swift.
 #include "COpenCVShims.h"
+#include "Guarded.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -28,9 +29,9 @@ const Detector &detector() {
 
 extern "C" int32_t COpenCVShims_hogPersonScore(COpenCVShims_Image8 image, int32_t x, int32_t y, int32_t w, int32_t h,
                                                float *score, char *error, size_t errorCapacity) {
-    try {
+    return veil::guarded(error, errorCapacity, [&] {
         CV_Assert(image.channels == 3 && w > 0 && h > 0);
-        cv::Mat frame(image.height, image.width, CV_8UC3, image.pixels, image.stride);
+        cv::Mat frame = veil::wrap(image);
         // Pad so the window may reach past the frame.
         const int left = std::max(0, -x), top = std::max(0, -y);
         const int right = std::max(0, x + w - image.width), bottom = std::max(0, y + h - image.height);
@@ -48,13 +49,5 @@ extern "C" int32_t COpenCVShims_hogPersonScore(COpenCVShims_Image8 image, int32_
         double sum = d.weights.back();
         for (size_t i = 0; i < descriptor.size(); i++) sum += descriptor[i] * d.weights[i];
         *score = (float)sum;
-        return 0;
-    } catch (const cv::Exception &e) {
-        std::snprintf(error, errorCapacity, "OpenCV: %s", e.what());
-    } catch (const std::exception &e) {
-        std::snprintf(error, errorCapacity, "%s", e.what());
-    } catch (...) {
-        std::snprintf(error, errorCapacity, "unknown C++ exception");
-    }
-    return -1;
+    });
 }

@@ -140,10 +140,11 @@ public struct PrivacyEvaluation: Sendable {
                 // Utility: the head's mean colour before and after.
                 var before = [Double](repeating: 0, count: 3), after = [Double](repeating: 0, count: 3)
                 var n = 0
+                let anonymizedCrop = Self.crop(anonymizedFrame.rgb, box)
                 for i in 0..<headPixels.count where headPixels[i] {
                     for c in 0..<3 {
                         before[c] += Double(originalCrop.samples[i * 3 + c])
-                        after[c] += Double(Self.crop(anonymizedFrame.rgb, box).samples[i * 3 + c])
+                        after[c] += Double(anonymizedCrop.samples[i * 3 + c])
                     }
                     n += 1
                 }

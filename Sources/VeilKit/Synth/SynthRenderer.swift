@@ -111,13 +111,10 @@ public struct SynthRenderer: Sendable {
             guard let rect = screenRect(primitive.shape, k, w, h) else { continue }
             let owner = owners[primitive.owner]
             for y in rect.y0...rect.y1 {
-                let dy = (Float(y) + 0.5 - Float(k.cy)) / Float(k.fy)
                 for x in rect.x0...rect.x1 {
-                    let dx = (Float(x) + 0.5 - Float(k.cx)) / Float(k.fx)
-                    let inv = 1 / (dx * dx + dy * dy + 1).squareRoot()
-                    let d = Vec3(dx * inv, dy * inv, inv)
+                    let d = ray(x, y, k)
                     guard let hit = primitive.shape.intersect(d) else { continue }
-                    let z = hit.t * inv
+                    let z = hit.t * d.z  // planar depth: distance along the ray times its z
                     let i = y * w + x
                     guard z < frame.depth[i] else { continue }
                     frame.depth[i] = z
@@ -246,6 +243,13 @@ public struct SynthRenderer: Sendable {
         }
     }
 
+    /// The unit ray through the centre of pixel (x, y).
+    @inline(__always) private func ray(_ x: Int, _ y: Int, _ k: Intrinsics) -> Vec3 {
+        let dx = (Float(x) + 0.5 - Float(k.cx)) / Float(k.fx), dy = (Float(y) + 0.5 - Float(k.cy)) / Float(k.fy)
+        let inv = 1 / (dx * dx + dy * dy + 1).squareRoot()
+        return Vec3(dx * inv, dy * inv, inv)
+    }
+
     /// The pixel rectangle a shape can cover, or nil when it is behind the camera or off screen.
     private func screenRect(_ shape: Shape, _ k: Intrinsics, _ w: Int, _ h: Int) -> (x0: Int, y0: Int, x1: Int, y1: Int)? {
         let (c, r) = shape.bounds
@@ -285,11 +289,8 @@ public struct SynthRenderer: Sendable {
             var box = (x0: Int.max, y0: Int.max, x1: -1, y1: -1)
             var headBox = (x0: Int.max, y0: Int.max, x1: -1, y1: -1)
             for y in area.y0...area.y1 {
-                let dy = (Float(y) + 0.5 - Float(k.cy)) / Float(k.fy)
                 for x in area.x0...area.x1 {
-                    let dx = (Float(x) + 0.5 - Float(k.cx)) / Float(k.fx)
-                    let inv = 1 / (dx * dx + dy * dy + 1).squareRoot()
-                    let d = Vec3(dx * inv, dy * inv, inv)
+                    let d = ray(x, y, k)
                     var nearest = Float.infinity, nearestIsHead = false
                     for part in parts {
                         if let hit = part.shape.intersect(d), hit.t < nearest { nearest = hit.t; nearestIsHead = part.isHead }
