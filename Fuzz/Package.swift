@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
-// libFuzzer targets for Veil's decoders. Built by Scripts/fuzz with -sanitize=fuzzer,address.
+// libFuzzer target over Veil's decoders. Built by Scripts/fuzz: coverage instrumentation and
+// AddressSanitizer, linked with libFuzzer's driver without its main().
+import Foundation
 import PackageDescription
+
+// A path dependency is named after its folder, which is wherever the repository was cloned.
+let veil = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 let package = Package(
     name: "VeilFuzz",
@@ -8,8 +13,8 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "VeilFuzz",
-            dependencies: [.product(name: "VeilKit", package: "main")],
-            // libFuzzer brings main(); the Swift file only defines LLVMFuzzerTestOneInput.
+            dependencies: [.product(name: "VeilKit", package: veil)],
+            // Fuzz.swift defines VeilFuzz_main, which hands over to libFuzzer's LLVMFuzzerRunDriver.
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ]
