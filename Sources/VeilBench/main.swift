@@ -151,11 +151,11 @@ func benchAnonymize(runs: Int) throws {
     // The ensemble's steps one by one, on the head's patch.
     var patch = Patch(width: 130, height: 130, values: (0..<(130 * 130 * 3)).map { Float($0 % 251) })
     var random = AnonymizationRandom.secure()
-    let noise = try measure(runs: runs) { var p = patch; GaussianNoiseStep().apply(&p, random: &random) }
+    let noise = measure(runs: runs) { var p = patch; GaussianNoiseStep().apply(&p, random: &random) }
     var seeded = AnonymizationRandom.seeded(1, frame: 1, head: 1)
-    let noiseSeeded = try measure(runs: runs) { var p = patch; GaussianNoiseStep().apply(&p, random: &seeded) }
+    let noiseSeeded = measure(runs: runs) { var p = patch; GaussianNoiseStep().apply(&p, random: &seeded) }
     print(String(format: "  noise with a seeded generator: %.3f ms", noiseSeeded))
-    let warp = try measure(runs: runs) { var p = patch; RandomWarpStep().apply(&p, headSize: 100, random: &random) }
+    let warp = measure(runs: runs) { var p = patch; RandomWarpStep().apply(&p, headSize: 100, random: &random) }
     let smooth = try measure(runs: runs) { var p = patch; try SmoothingStep().apply(&p, headSize: 100) }
     let resample = try measure(runs: runs) { var p = patch; try ResamplingStep().apply(&p, headSize: 100) }
     patch.values[0] = 0
