@@ -100,12 +100,17 @@ public struct HeadAnonymizer: Sendable {
         // Context around the blob for the warp and blur to draw on, plus the feather ring.
         let margin = feather + max(2, Int(headSize * 0.15))
         let area = blob.box.expanded(by: margin, width: w, height: h)
-        var patch = Patch(width: area.width, height: area.height, values: [Float](repeating: 0, count: area.area * 3))
-        for y in area.y0...area.y1 {
-            for x in area.x0...area.x1 {
-                for c in 0..<3 { patch.values[((y - area.y0) * area.width + (x - area.x0)) * 3 + c] = Float(image[x, y, c]) }
+        let rowValues = area.width * 3
+        let values = [Float](unsafeUninitializedCapacity: area.area * 3) { out, initialized in
+            image.samples.withUnsafeBufferPointer { src in
+                for y in area.y0...area.y1 {
+                    let from = (y * w + area.x0) * 3, to = (y - area.y0) * rowValues
+                    for k in 0..<rowValues { out[to + k] = Float(src[from + k]) }
+                }
             }
+            initialized = area.area * 3
         }
+        var patch = Patch(width: area.width, height: area.height, values: values)
         switch method {
         case .ensemble:
             // Only the head's own pixels feed the steps: the rest of the patch takes the head's mean

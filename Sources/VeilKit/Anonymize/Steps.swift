@@ -84,22 +84,34 @@ public struct RandomWarpStep: Sendable {
         let (c, s) = (cosf(angle), sinf(angle))
         // Source = M · (p − centre) + centre + t, with M = R · [[sx, shear], [0, sy]].
         let m00 = c * sx, m01 = c * shear - s * sy, m10 = s * sx, m11 = s * shear + c * sy
-        let source = patch
+        let source = patch.values
         let (w, h) = (patch.width, patch.height)
         let cx = Float(w - 1) / 2, cy = Float(h - 1) / 2
-        for y in 0..<h {
-            let gy = Float(y) / Float(max(1, h - 1)) * Float(grid)
-            let iy = min(Int(gy), grid - 1), ay = gy - Float(iy)
-            for x in 0..<w {
-                let gx = Float(x) / Float(max(1, w - 1)) * Float(grid)
-                let ix = min(Int(gx), grid - 1), ax = gx - Float(ix)
-                func lerp(_ f: [Float]) -> Float {
-                    let a = f[iy * n + ix], b = f[iy * n + ix + 1], c = f[(iy + 1) * n + ix], d = f[(iy + 1) * n + ix + 1]
-                    return (a * (1 - ax) + b * ax) * (1 - ay) + (c * (1 - ax) + d * ax) * ay
+        source.withUnsafeBufferPointer { src in
+            patch.values.withUnsafeMutableBufferPointer { out in
+                for y in 0..<h {
+                    let gy = Float(y) / Float(max(1, h - 1)) * Float(grid)
+                    let iy = min(Int(gy), grid - 1), ay = gy - Float(iy)
+                    for x in 0..<w {
+                        let gx = Float(x) / Float(max(1, w - 1)) * Float(grid)
+                        let ix = min(Int(gx), grid - 1), ax = gx - Float(ix)
+                        let k00 = iy * n + ix, k10 = k00 + 1, k01 = k00 + n, k11 = k01 + 1
+                        let w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay), w01 = (1 - ax) * ay, w11 = ax * ay
+                        let fieldX = dx[k00] * w00 + dx[k10] * w10 + dx[k01] * w01 + dx[k11] * w11
+                        let fieldY = dy[k00] * w00 + dy[k10] * w10 + dy[k01] * w01 + dy[k11] * w11
+                        let px = Float(x) - cx, py = Float(y) - cy
+                        // Bilinear sample of the source at the warped point, clamped to the patch.
+                        let sx = min(max(m00 * px + m01 * py + cx + tx + fieldX, 0), Float(w - 1))
+                        let sy = min(max(m10 * px + m11 * py + cy + ty + fieldY, 0), Float(h - 1))
+                        let x0 = Int(sx), y0 = Int(sy), x1 = min(x0 + 1, w - 1), y1 = min(y0 + 1, h - 1)
+                        let bx = sx - Float(x0), by = sy - Float(y0)
+                        let a = (y0 * w + x0) * 3, b = (y0 * w + x1) * 3, c = (y1 * w + x0) * 3, d = (y1 * w + x1) * 3
+                        let o = (y * w + x) * 3
+                        for ch in 0..<3 {
+                            out[o + ch] = (src[a + ch] * (1 - bx) + src[b + ch] * bx) * (1 - by) + (src[c + ch] * (1 - bx) + src[d + ch] * bx) * by
+                        }
+                    }
                 }
-                let px = Float(x) - cx, py = Float(y) - cy
-                let srcX = m00 * px + m01 * py + cx + tx + lerp(dx), srcY = m10 * px + m11 * py + cy + ty + lerp(dy)
-                for ch in 0..<3 { patch.values[(y * w + x) * 3 + ch] = source.sample(srcX, srcY, ch) }
             }
         }
     }
