@@ -13,9 +13,9 @@ public struct DepthAnonymizer: Sendable {
 
     /// Rewrites masked pixels of `image` (the stored depth image) and returns the new metres too.
     public func apply(to image: inout DecodedPNG, depth: inout DepthMap, codec: DepthCodec, mask: [UInt8],
-                      intrinsics: Intrinsics, random: (Int) -> AnonymizationRandom) {
+                      blobs: [HeadAnonymizer.Blob]? = nil, intrinsics: Intrinsics, random: (Int) -> AnonymizationRandom) {
         let (w, h) = (depth.width, depth.height)
-        for (index, blob) in HeadAnonymizer.blobs(mask: mask, width: w, height: h).enumerated() {
+        for (index, blob) in (blobs ?? HeadAnonymizer.blobs(mask: mask, width: w, height: h)).enumerated() {
             var rng = random(index)
             var values = blob.pixels.map { depth.metres[$0] }.filter(DepthMap.isMeasured)
             guard !values.isEmpty else { continue }

@@ -85,10 +85,13 @@ public struct HeadAnonymizer: Sendable {
     }
 
     /// Anonymizes `image` in place where `mask` is set; `random(head)` gives each blob its randomness.
-    public func apply(to image: inout Raster<UInt8>, mask: [UInt8], random: (Int) -> AnonymizationRandom) throws {
+    ///
+    /// - Parameter blobs: the mask's blobs when the caller has them already (`HeadAnonymizer.blobs`).
+    public func apply(to image: inout Raster<UInt8>, mask: [UInt8], blobs: [Blob]? = nil,
+                      random: (Int) -> AnonymizationRandom) throws {
         precondition(image.channels == 3 && mask.count == image.pixelCount, "an RGB image and a mask of its size")
         let (w, h) = (image.width, image.height)
-        for (index, blob) in Self.blobs(mask: mask, width: w, height: h).enumerated() {
+        for (index, blob) in (blobs ?? Self.blobs(mask: mask, width: w, height: h)).enumerated() {
             var rng = random(index)
             try anonymize(blob, in: &image, mask: mask, random: &rng)
         }

@@ -150,9 +150,10 @@ public final class AnonymizePipeline: @unchecked Sendable {
             lap(.detect)
             let seed = options.seed
             let random = { (head: Int) in seed.map { AnonymizationRandom.seeded($0, frame: files.number, head: head) } ?? .secure() }
-            try anonymizer.apply(to: &frame.rgb, mask: mask, random: random)
+            let blobs = HeadAnonymizer.blobs(mask: mask, width: frame.rgb.width, height: frame.rgb.height)
+            try anonymizer.apply(to: &frame.rgb, mask: mask, blobs: blobs, random: random)
             if depthURL != nil, var depthImage = frame.depthImage, var depth = frame.depth, let codec = reader.depthCodec {
-                depthAnonymizer.apply(to: &depthImage, depth: &depth, codec: codec, mask: mask, intrinsics: intrinsics,
+                depthAnonymizer.apply(to: &depthImage, depth: &depth, codec: codec, mask: mask, blobs: blobs, intrinsics: intrinsics,
                                       random: { head in seed.map { AnonymizationRandom.seeded($0 &+ 1, frame: files.number, head: head) } ?? .secure() })
                 frame.depthImage = depthImage
             }
