@@ -135,20 +135,29 @@ public struct DepthPersonDetector: Sendable {
         }
         // Grid boxes and depths per root.
         struct Stats { var x0 = Int.max, y0 = Int.max, x1 = -1, y1 = -1, count = 0, zSum: Float = 0 }
-        var stats: [Int32: Stats] = [:]
-        for y in 0..<gh {
-            for x in 0..<gw {
-                let r = parent[y * gw + x]
-                guard r >= 0 else { continue }
-                var st = stats[r] ?? Stats()
-                st.x0 = min(st.x0, x); st.y0 = min(st.y0, y); st.x1 = max(st.x1, x); st.y1 = max(st.y1, y)
-                st.count += 1
-                st.zSum += gz[y * gw + x]
-                stats[r] = st
+        // Roots get compact slots in scan order (a root is its region's first pixel, so the order
+        // is the roots' order and the same on every run).
+        var slot = [Int32](repeating: -1, count: gw * gh)
+        var stats: [Stats] = []
+        var roots: [Int32] = []
+        parent.withUnsafeBufferPointer { par in
+            gz.withUnsafeBufferPointer { g in
+                for y in 0..<gh {
+                    for x in 0..<gw {
+                        let r = par[y * gw + x]
+                        guard r >= 0 else { continue }
+                        var k = Int(slot[Int(r)])
+                        if k < 0 { k = stats.count; slot[Int(r)] = Int32(k); stats.append(Stats()); roots.append(r) }
+                        stats[k].x0 = min(stats[k].x0, x); stats[k].y0 = min(stats[k].y0, y)
+                        stats[k].x1 = max(stats[k].x1, x); stats[k].y1 = max(stats[k].y1, y)
+                        stats[k].count += 1
+                        stats[k].zSum += g[y * gw + x]
+                    }
+                }
             }
         }
         var result: [Region] = []
-        for (root, st) in stats.sorted(by: { $0.key < $1.key }) {
+        for (root, st) in zip(roots, stats) {
             let z = st.zSum / Float(st.count)
             // Too small to hold a head of even a few pixels, or wider than a crowd.
             let extent = Float((st.y1 - st.y0 + 1) * s) * z / fy
