@@ -29,7 +29,8 @@ public struct HeadFinder: Sendable {
         let (w, h) = (frame.rgb.width, frame.rgb.height)
         var heads: [HeadRegion] = []
         switch kind {
-        case .face, .auto where frame.depth == nil:
+        case .face,
+             .auto where frame.depth == nil:
             guard let faceDetector else {
                 throw VeilError.invalidConfiguration(path: nil, reason: "this recording has no depth in \(frame.files.color.path): use --detector face")
             }
