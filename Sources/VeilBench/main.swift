@@ -208,6 +208,27 @@ case "to-jpeg":
     let a = Array(arguments.dropFirst())
     let image = try ImageFile.readRGB(URL(fileURLWithPath: a[0]))
     try FileIO.writeAtomically(try JPEGCodec.encode(image, quality: a.count > 2 ? Int(a[2]) ?? 95 : 95), to: URL(fileURLWithPath: a[1]))
+case "gt-people":
+    // gt-people RECORDING: the people the ground truth of each frame holds (boxes, pixels, distance).
+    let recording = try Recording(at: URL(fileURLWithPath: String(arguments.dropFirst().first ?? ".")))
+    let reader = try FrameReader(recording: recording)
+    for files in recording.frames {
+        let frame = try reader.read(files)
+        for p in try FrameGroundTruth.load(recording: recording, files: files, depth: frame.depth)?.people ?? [] {
+            print("frame \(files.number) person \(p.id) box \(p.box) pixels \(p.pixels) distance \(String(format: "%.1f", p.distance)) m")
+        }
+    }
+case "ground":
+    // ground RECORDING: the ground plane fitted to each frame (normal, camera height).
+    let recording = try Recording(at: URL(fileURLWithPath: String(arguments.dropFirst().first ?? ".")))
+    let reader = try FrameReader(recording: recording)
+    for files in recording.frames.prefix(5) {
+        let frame = try reader.read(files)
+        let k = recording.camera.intrinsics(width: frame.rgb.width, height: frame.rgb.height)
+        if let g = GroundPlane.fit(depth: frame.depth!, intrinsics: k) {
+            print("frame \(files.number): normal \(g.normal), camera \(g.offset) m above the ground")
+        } else { print("frame \(files.number): no ground") }
+    }
 case "crop":
     // crop IN x y w h scale OUT: a magnified region of a frame, to look at.
     let a = Array(arguments.dropFirst())

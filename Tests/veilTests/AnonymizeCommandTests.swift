@@ -223,3 +223,22 @@ import Testing
         return process.terminationStatus
     }
 }
+
+/// Scoring against CARLA's own segmentation, where no head ground truth exists.
+@Suite struct SegmentationScoringTests {
+    @Test func peopleFromTheInstanceCameraAreScoredWithoutHeads() throws {
+        let input = try AnonymizeCommandTests.recording(frames: 4, people: 4, seed: 21)
+        let out = AnonymizeCommandTests.temporary("seg")
+        defer { try? FileManager.default.removeItem(at: input); try? FileManager.default.removeItem(at: out) }
+        // As a real CARLA recording: semantic and instance images, no gt/.
+        try FileManager.default.removeItem(at: input.appendingPathComponent("gt"))
+        let result = try CLI.run(["anonymize", input.path, "-o", out.path, "--quiet", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let truth = try #require(json["ground_truth"] as? [String: Any])
+        #expect(truth["heads"] is NSNull && truth["head_recall"] is NSNull && truth["leaked_head_pixels"] is NSNull)
+        let recall = try #require(truth["person_recall"] as? Double)
+        #expect(recall > 0.5, "person recall \(recall) from the instance camera")
+        #expect(truth["false_heads"] as? Double != nil)
+    }
+}

@@ -2,10 +2,72 @@ import Foundation
 
 /// Ground truth for scoring one frame: which pixels are heads, and who is where.
 public struct FrameGroundTruth: Sendable {
-    /// Per pixel, the id of the person whose head covers it (0 none).
-    public var heads: Raster<UInt16>
+    /// Per pixel, the id of the person whose head covers it (0 none); nil where only people are known
+    /// (CARLA's own segmentation has no heads), so only person recall and false heads are scored.
+    public var heads: Raster<UInt16>?
     /// The people in the frame.
     public var people: [PersonTruth]
+
+    public init(heads: Raster<UInt16>?, people: [PersonTruth]) {
+        self.heads = heads
+        self.people = people
+    }
+
+    /// The ground truth of a frame: `veil synth`'s `gt/` where it exists, else the people in CARLA's
+    /// instance or semantic image (`depth` gives their distances), else nil.
+    public static func load(recording: Recording, files: FrameFiles, depth: DepthMap? = nil) throws -> FrameGroundTruth? {
+        if let synthetic = try load(recording: recording, frame: files.number) { return synthetic }
+        guard let url = files.instance ?? files.semantic else { return nil }
+        let raster = try GroundTruthReader.readImage(url)
+        let kind: GroundTruthKind = files.instance != nil ? .instance : GroundTruthReader.sniffSemantic(raster)
+        let table = recording.camera.carlaVersion.flatMap(CarlaTagTable.init(version:))
+            ?? (kind == .cityscapesPalette ? .v0913 : GroundTruthReader.inferTable(maximumTag: GroundTruthReader.maximumTag(raster)))
+        let persons = GroundTruthReader.personMask(raster, kind: kind, table: table)
+        return FrameGroundTruth(heads: nil, people: people(in: persons, depth: depth))
+    }
+
+    /// One person per instance id, or per 8-connected blob of person pixels without ids.
+    static func people(in persons: PersonMask, depth: DepthMap?) -> [PersonTruth] {
+        let (w, h) = (persons.width, persons.height)
+        var label = [Int](repeating: 0, count: w * h)
+        var next = 0
+        var stack: [Int] = []
+        for start in 0..<(w * h) where persons.mask[start] != 0 && label[start] == 0 {
+            next += 1
+            label[start] = next
+            stack.append(start)
+            let id = persons.instanceIDs?[start]
+            while let i = stack.popLast() {
+                let x = i % w, y = i / w
+                for dy in -1...1 {
+                    for dx in -1...1 {
+                        let nx = x + dx, ny = y + dy
+                        guard nx >= 0, ny >= 0, nx < w, ny < h else { continue }
+                        let j = ny * w + nx
+                        guard persons.mask[j] != 0, label[j] == 0, persons.instanceIDs?[j] == id else { continue }
+                        label[j] = next
+                        stack.append(j)
+                    }
+                }
+            }
+        }
+        var boxes = [(x0: Int, y0: Int, x1: Int, y1: Int, n: Int)](repeating: (Int.max, Int.max, -1, -1, 0), count: next + 1)
+        var depths = [[Float]](repeating: [], count: next + 1)
+        for i in 0..<(w * h) where label[i] > 0 {
+            let k = label[i], x = i % w, y = i / w
+            boxes[k] = (min(boxes[k].x0, x), min(boxes[k].y0, y), max(boxes[k].x1, x), max(boxes[k].y1, y), boxes[k].n + 1)
+            if let depth, DepthMap.isMeasured(depth.metres[i]) { depths[k].append(depth.metres[i]) }
+        }
+        return (1..<max(1, next + 1)).compactMap { k -> PersonTruth? in
+            guard k <= next else { return nil }
+            let b = boxes[k]
+            var d = depths[k]
+            d.sort()
+            return PersonTruth(id: k, identity: k, box: [b.x0, b.y0, b.x1, b.y1], headBox: nil, headPixels: 0,
+                               headPixelsUnoccluded: 0, pixels: b.n, distance: d.isEmpty ? 0 : Double(d[d.count / 2]),
+                               visibleFraction: 1, heightM: 0, faceAngle: 0, walking: false)
+        }
+    }
 
     /// The synthetic ground truth beside a frame (`gt/NNNNNN.json` and `gt/NNNNNN-heads.png`), or nil when absent.
     public static func load(recording: Recording, frame number: Int) throws -> FrameGroundTruth? {
@@ -95,20 +157,21 @@ public struct HeadScore: Sendable, Equatable, Codable {
     public static func score(mask: [UInt8], heads: [HeadRegion], truth: FrameGroundTruth, frame: Int = 0) -> HeadScore {
         var score = HeadScore()
         score.frames = 1
-        let ids = truth.heads.samples
-        let w = truth.heads.width
         var pixels: [Int: Int] = [:], covered: [Int: Int] = [:]
-        var over = 0
-        for i in 0..<ids.count {
-            let id = Int(ids[i])
-            if id != 0 {
-                pixels[id, default: 0] += 1
-                if mask[i] != 0 { covered[id, default: 0] += 1 }
-            } else if mask[i] != 0 {
-                over += 1
+        if let heads = truth.heads {
+            var over = 0
+            let ids = heads.samples
+            for i in 0..<ids.count {
+                let id = Int(ids[i])
+                if id != 0 {
+                    pixels[id, default: 0] += 1
+                    if mask[i] != 0 { covered[id, default: 0] += 1 }
+                } else if mask[i] != 0 {
+                    over += 1
+                }
             }
+            score.overMaskedPixels = over
         }
-        score.overMaskedPixels = over
         for person in truth.people {
             var c = Counts()
             let band = bands.firstIndex { $0.contains(person.distance) } ?? bands.count - 1
@@ -134,16 +197,25 @@ public struct HeadScore: Sendable, Equatable, Codable {
                 c.people = 1
                 let box = PixelBox(x0: person.box[0], y0: person.box[1], x1: person.box[2], y1: person.box[3])
                 let found = (total > 0 && Double(hit) >= 0.5 * Double(total)) || heads.contains { $0.person.iou(box) >= 0.4 }
+                    || truth.heads == nil && heads.contains { Self.centre(of: $0.box, isIn: box) }
                 c.peopleFound = found ? 1 : 0
             }
             score.total.add(c)
             score.byBand[band].add(c)
         }
-        // A predicted head is false when its window holds no true head pixel.
+        // A predicted head is false when its window holds no true head pixel (or, with people only,
+        // when its centre lies in no person's box).
         for head in heads {
             var touches = false
-            for y in head.box.y0...head.box.y1 where !touches {
-                for x in head.box.x0...head.box.x1 where ids[y * w + x] != 0 { touches = true; break }
+            if let truthHeads = truth.heads {
+                let ids = truthHeads.samples, w = truthHeads.width
+                for y in head.box.y0...head.box.y1 where !touches {
+                    for x in head.box.x0...head.box.x1 where ids[y * w + x] != 0 { touches = true; break }
+                }
+            } else {
+                touches = truth.people.contains { p in
+                    Self.centre(of: head.box, isIn: PixelBox(x0: p.box[0], y0: p.box[1], x1: p.box[2], y1: p.box[3]))
+                }
             }
             if !touches {
                 score.falseHeads += 1
@@ -153,9 +225,16 @@ public struct HeadScore: Sendable, Equatable, Codable {
         return score
     }
 
+    /// Whether the centre of `head` lies in `person` grown by a tenth of its size.
+    static func centre(of head: PixelBox, isIn person: PixelBox) -> Bool {
+        let mx = max(1, person.width / 10), my = max(1, person.height / 10)
+        let cx = (head.x0 + head.x1) / 2, cy = (head.y0 + head.y1) / 2
+        return cx >= person.x0 - mx && cx <= person.x1 + mx && cy >= person.y0 - my && cy <= person.y1 + my
+    }
+
     /// The fields DESIGN.md names for `metrics.json`.
     public var summary: [String: Double?] {
-        ["heads": Double(total.heads), "head_recall": total.headRecall, "leaked_head_pixels": total.leakedFraction,
+        ["heads": total.allHeads > 0 ? Double(total.heads) : nil, "head_recall": total.headRecall, "leaked_head_pixels": total.leakedFraction,
          "over_masked": overMasked, "person_recall": personRecall, "false_heads": Double(falseHeads)]
     }
 

@@ -88,7 +88,7 @@ public struct PrivacyEvaluation: Sendable {
         var colourShift = 0.0, colourCount = 0
         var masks: [Int: [UInt8]] = [:]
         for files in original.frames {
-            guard let truth = try FrameGroundTruth.load(recording: original, frame: files.number) else { continue }
+            guard let truth = try FrameGroundTruth.load(recording: original, frame: files.number), let truthHeads = truth.heads else { continue }
             guard let anonymizedFiles = byNumber[files.number] else {
                 throw VeilError.unreadable(path: anonymized.root.path, reason: "no anonymized frame \(files.number)")
             }
@@ -121,7 +121,7 @@ public struct PrivacyEvaluation: Sendable {
                 if box.height > (gallery[person.identity]?.box.height ?? 0) {
                     gallery[person.identity] = Crop(identity: person.identity, person: person.id, frame: files.number, box: box, descriptor: clean)
                 }
-                let headPixels = Self.headMask(truth, box: box, id: person.id)
+                let headPixels = Self.headMask(truthHeads, box: box, id: person.id)
                 let originalCrop = Self.crop(frame.rgb, box)
                 for (name, image) in versions {
                     guard let d = HeadDescriptor(image: image, box: b, keep: isHead) else { continue }
@@ -217,10 +217,10 @@ public struct PrivacyEvaluation: Sendable {
         return out
     }
 
-    static func headMask(_ truth: FrameGroundTruth, box: PixelBox, id: Int) -> [Bool] {
+    static func headMask(_ heads: Raster<UInt16>, box: PixelBox, id: Int) -> [Bool] {
         var mask = [Bool](repeating: false, count: box.area)
         for y in box.y0...box.y1 {
-            for x in box.x0...box.x1 where Int(truth.heads[x, y, 0]) == id { mask[(y - box.y0) * box.width + (x - box.x0)] = true }
+            for x in box.x0...box.x1 where Int(heads[x, y, 0]) == id { mask[(y - box.y0) * box.width + (x - box.x0)] = true }
         }
         return mask
     }

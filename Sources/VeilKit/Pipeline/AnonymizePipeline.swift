@@ -150,6 +150,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
             lap(.detect)
             let seed = options.seed
             let random = { (head: Int) in seed.map { AnonymizationRandom.seeded($0, frame: files.number, head: head) } ?? .secure() }
+            let depthBeforeAnonymizing = options.score ? frame.depth : nil
             let blobs = HeadAnonymizer.blobs(mask: mask, width: frame.rgb.width, height: frame.rgb.height)
             try anonymizer.apply(to: &frame.rgb, mask: mask, blobs: blobs, random: random)
             if depthURL != nil, var depthImage = frame.depthImage, var depth = frame.depth, let codec = reader.depthCodec {
@@ -166,7 +167,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
                 }
             }
             lap(.encode)
-            if options.score, let truth = try FrameGroundTruth.load(recording: recording, frame: files.number) {
+            if options.score, let truth = try FrameGroundTruth.load(recording: recording, files: files, depth: depthBeforeAnonymizing) {
                 result.score = HeadScore.score(mask: mask, heads: heads, truth: truth, frame: files.number)
                 lap(.score)
             }

@@ -61,12 +61,12 @@ extension VeilCommand {
                     let start = DispatchTime.now().uptimeNanoseconds
                     let (heads, mask) = try finder.find(in: frame, intrinsics: intrinsics)
                     let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-                    let truth = try FrameGroundTruth.load(recording: recording, frame: frame.number)
+                    let truth = try FrameGroundTruth.load(recording: recording, files: frame.files, depth: frame.depth)
                     if let overlay {
                         // Mask outlined in green; true head pixels left unmasked painted red.
                         var image = frame.rgb
                         ContactSheet.outline(&image, mask: mask.map { $0 != 0 })
-                        if let heads = truth?.heads.samples {
+                        if let heads = truth?.heads?.samples {
                             for i in heads.indices where heads[i] != 0 && mask[i] == 0 {
                                 image.samples[i * 3] = 255; image.samples[i * 3 + 1] = 0; image.samples[i * 3 + 2] = 0
                             }
