@@ -12,17 +12,6 @@ public struct Patch: Sendable {
         self.height = height
         self.values = values
     }
-
-    /// Bilinear sample of channel `c` at (x, y), clamped to the patch.
-    @inline(__always) func sample(_ x: Float, _ y: Float, _ c: Int) -> Float {
-        let fx = min(max(x, 0), Float(width - 1)), fy = min(max(y, 0), Float(height - 1))
-        let x0 = Int(fx), y0 = Int(fy)
-        let x1 = min(x0 + 1, width - 1), y1 = min(y0 + 1, height - 1)
-        let ax = fx - Float(x0), ay = fy - Float(y0)
-        let a = values[(y0 * width + x0) * 3 + c], b = values[(y0 * width + x1) * 3 + c]
-        let d = values[(y1 * width + x0) * 3 + c], e = values[(y1 * width + x1) * 3 + c]
-        return (a * (1 - ax) + b * ax) * (1 - ay) + (d * (1 - ax) + e * ax) * ay
-    }
 }
 
 /// Step 1: Gaussian noise, a first obfuscation of every pixel's value (Irwin–Hall approximation).

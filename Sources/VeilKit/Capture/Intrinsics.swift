@@ -23,10 +23,4 @@ public struct Intrinsics: Sendable, Equatable, Codable {
         let f = Double(width) / (2 * tan(fov * .pi / 360))
         self.init(fx: f, fy: f, cx: Double(width) / 2, cy: Double(height) / 2)
     }
-
-    /// The size in pixels of `metres` seen at `depth` metres (vertical focal length).
-    @inlinable public func pixels(metres: Double, atDepth depth: Double) -> Double { fy * metres / depth }
-
-    /// The size in metres of `pixels` seen at `depth` metres (vertical focal length).
-    @inlinable public func metres(pixels: Double, atDepth depth: Double) -> Double { pixels * depth / fy }
 }

@@ -26,11 +26,6 @@ public struct PixelBox: Sendable, Equatable, Hashable, Codable {
         return union > 0 ? Double(inter) / Double(union) : 0
     }
 
-    /// The union of two boxes.
-    public func union(_ other: PixelBox) -> PixelBox {
-        PixelBox(x0: min(x0, other.x0), y0: min(y0, other.y0), x1: max(x1, other.x1), y1: max(y1, other.y1))
-    }
-
     public func contains(x: Int, y: Int) -> Bool { x >= x0 && x <= x1 && y >= y0 && y <= y1 }
 
     /// As `[x0, y0, x1, y1]`.

@@ -17,8 +17,6 @@ public final class AnonymizePipeline: @unchecked Sendable {
     public let frames: [FrameFiles]
     /// Called after each frame is committed, with the number done so far (from the writer's queue).
     public var progress: (@Sendable (Int) -> Void)?
-    /// Keep a digest of every mask in the results (tests compare chunkings).
-    public var digestMasks = false
 
     public init(recording: Recording, options: PipelineOptions) throws {
         self.recording = recording
@@ -146,7 +144,6 @@ public final class AnonymizePipeline: @unchecked Sendable {
             let intrinsics = recording.camera.intrinsics(width: frame.rgb.width, height: frame.rgb.height)
             let (heads, mask) = try finder.find(in: frame, intrinsics: intrinsics)
             result.heads = heads.count
-            if digestMasks { result.maskDigest = Self.digest(mask) }
             lap(.detect)
             let seed = options.seed
             let random = { (head: Int) in seed.map { AnonymizationRandom.seeded($0, frame: files.number, head: head) } ?? .secure() }
@@ -209,13 +206,6 @@ public final class AnonymizePipeline: @unchecked Sendable {
         }
         result.ms[.write] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         return result
-    }
-
-    /// FNV-1a over a mask, to compare masks across runs without keeping them.
-    static func digest(_ mask: [UInt8]) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for (i, v) in mask.enumerated() where v != 0 { hash = (hash ^ UInt64(i)) &* 0x100_0000_01B3 }
-        return hash
     }
 
     /// Decodes and re-encodes the same frames with nothing else, for the overhead ratio in `--benchmark`.

@@ -13,8 +13,6 @@ public struct FrameResult: Sendable {
     public var heads = 0
     public var ms: [Stage: Double] = [:]
     public var score: HeadScore?
-    /// The mask's pixels (for tests comparing chunkings); not kept unless asked.
-    public var maskDigest: UInt64 = 0
 }
 
 /// Files ready to be written for one frame.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A small, fast, seedable random generator (SplitMix64), for reproducible synthesis and `--seed` runs.
 ///
 /// Not cryptographic: anonymization without `--seed` uses the system's secure generator instead.
@@ -23,13 +21,4 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     public mutating func float(_ range: ClosedRange<Float>) -> Float {
         range.lowerBound + (range.upperBound - range.lowerBound) * unit()
     }
-
-    /// A standard normal sample (Box–Muller).
-    public mutating func gaussian() -> Float {
-        let u1 = max(unit(), 1e-7), u2 = unit()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Float.pi * u2)
-    }
 }
-
-@inline(__always) private func _log(_ x: Float) -> Float { Float(log(Double(x))) }
-@inline(__always) private func _cos(_ x: Float) -> Float { Float(cos(Double(x))) }
