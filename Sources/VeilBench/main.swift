@@ -121,10 +121,7 @@ func writeFuzzSeeds(to folder: URL) throws {
                                                               samples: (0..<63).map { UInt16($0 * 1000) }))))
     let depth = DepthMap(width: 16, height: 8, metres: (0..<128).map { Float($0) * 0.3 })
     for encoding in DepthEncoding.allCases {
-        switch DepthCodec(encoding: encoding).encode(depth) {
-        case .eight(let r): seeds.append(("depth-\(encoding.rawValue)", try PNGCodec.encode(r)))
-        case .sixteen(let r): seeds.append(("depth-\(encoding.rawValue)", try PNGCodec.encode(r)))
-        }
+        seeds.append(("depth-\(encoding.rawValue)", try PNGCodec.encode(DepthCodec(encoding: encoding).encode(depth))))
     }
     seeds.append(("jpeg", try JPEGCodec.encode(rgb, quality: 75)))
     seeds.append(("jpeg-grey", try JPEGCodec.encode(Raster(width: 8, height: 8, channels: 1, repeating: 99))))

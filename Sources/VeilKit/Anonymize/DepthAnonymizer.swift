@@ -11,8 +11,8 @@ public struct DepthAnonymizer: Sendable {
 
     public init() {}
 
-    /// Rewrites masked pixels of `image` (the stored depth image) and returns the new metres too.
-    public func apply(to image: inout DecodedPNG, depth: inout DepthMap, codec: DepthCodec, mask: [UInt8],
+    /// Rewrites the masked pixels of `image`, the stored depth image that `depth` was decoded from.
+    public func apply(to image: inout DecodedPNG, depth: DepthMap, codec: DepthCodec, mask: [UInt8],
                       blobs: [HeadAnonymizer.Blob]? = nil, intrinsics: Intrinsics, random: (Int) -> AnonymizationRandom) {
         let (w, h) = (depth.width, depth.height)
         for (index, blob) in (blobs ?? HeadAnonymizer.blobs(mask: mask, width: w, height: h)).enumerated() {
@@ -31,7 +31,6 @@ public struct DepthAnonymizer: Sendable {
             for i in blob.pixels where DepthMap.isMeasured(depth.metres[i]) && abs(depth.metres[i] - z) < band {
                 let dx = (Float(i % w) - cx) / rx, dy = (Float(i / w) - cy) / ry
                 let m = z - dome * max(0, 1 - dx * dx - dy * dy).squareRoot() + noise * rng.gaussian()
-                depth.metres[i] = m
                 updates.append((i, m))
             }
             codec.encode(updates, into: &image)

@@ -140,6 +140,14 @@ public enum PNGCodec {
         }
     }
 
+    /// Encodes a decoded PNG back to PNG bytes, whatever its bit depth.
+    public static func encode(_ image: DecodedPNG, settings: EncodeSettings = .fast) throws -> [UInt8] {
+        switch image {
+        case .eight(let raster): try encode(raster, settings: settings)
+        case .sixteen(let raster): try encode(raster, settings: settings)
+        }
+    }
+
     private static func encode(_ raw: UnsafeRawBufferPointer, width: Int, height: Int, channels: Int, bitDepth: Int,
                                settings: EncodeSettings) throws -> [UInt8] {
         guard width > 0, height > 0, let base = raw.baseAddress else {

@@ -147,24 +147,20 @@ public final class AnonymizePipeline: @unchecked Sendable {
             lap(.detect)
             let seed = options.seed
             let random = { (head: Int) in seed.map { AnonymizationRandom.seeded($0, frame: files.number, head: head) } ?? .secure() }
-            let depthBeforeAnonymizing = options.score ? frame.depth : nil
             let blobs = HeadAnonymizer.blobs(mask: mask, width: frame.rgb.width, height: frame.rgb.height)
             try anonymizer.apply(to: &frame.rgb, mask: mask, blobs: blobs, random: random)
-            if depthURL != nil, var depthImage = frame.depthImage, var depth = frame.depth, let codec = reader.depthCodec {
-                depthAnonymizer.apply(to: &depthImage, depth: &depth, codec: codec, mask: mask, blobs: blobs, intrinsics: intrinsics,
+            if depthURL != nil, var depthImage = frame.depthImage, let depth = frame.depth, let codec = reader.depthCodec {
+                depthAnonymizer.apply(to: &depthImage, depth: depth, codec: codec, mask: mask, blobs: blobs, intrinsics: intrinsics,
                                       random: { head in seed.map { AnonymizationRandom.seeded($0 &+ 1, frame: files.number, head: head) } ?? .secure() })
                 frame.depthImage = depthImage
             }
             lap(.anonymize)
             var encoded = EncodedFrame(files: [(colorURL, try encodeColor(frame.rgb, url: colorURL))])
             if let depthURL, let image = frame.depthImage {
-                switch image {
-                case .eight(let raster): encoded.files.append((depthURL, try PNGCodec.encode(raster, settings: .depth)))
-                case .sixteen(let raster): encoded.files.append((depthURL, try PNGCodec.encode(raster, settings: .depth)))
-                }
+                encoded.files.append((depthURL, try PNGCodec.encode(image, settings: .depth)))
             }
             lap(.encode)
-            if options.score, let truth = try FrameGroundTruth.load(recording: recording, files: files, depth: depthBeforeAnonymizing) {
+            if options.score, let truth = try FrameGroundTruth.load(recording: recording, files: files, depth: frame.depth) {
                 result.score = HeadScore.score(mask: mask, heads: heads, truth: truth, frame: files.number)
                 lap(.score)
             }
@@ -217,10 +213,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
                 let frame = try reader.read(frames[index])
                 _ = try encodeColor(frame.rgb, url: colorOutput(frames[index]))
                 if options.writeDepth, let image = frame.depthImage {
-                    switch image {
-                    case .eight(let raster): _ = try PNGCodec.encode(raster, settings: .depth)
-                    case .sixteen(let raster): _ = try PNGCodec.encode(raster, settings: .depth)
-                    }
+                    _ = try PNGCodec.encode(image, settings: .depth)
                 }
             } catch {
                 failure.set(error)

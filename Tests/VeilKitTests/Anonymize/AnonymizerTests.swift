@@ -117,8 +117,8 @@ import Testing
             let codec = DepthCodec(encoding: encoding)
             let stored = codec.encode(depth)
             var image = stored
-            var metres = try codec.decode(stored, path: "d.png")
-            DepthAnonymizer().apply(to: &image, depth: &metres, codec: codec, mask: mask,
+            let metres = try codec.decode(stored, path: "d.png")
+            DepthAnonymizer().apply(to: &image, depth: metres, codec: codec, mask: mask,
                                     intrinsics: Intrinsics(fx: 320, fy: 320, cx: 32, cy: 32)) { .seeded(3, frame: 0, head: $0) }
             let decoded = try codec.decode(image, path: "d.png")
             for i in 0..<(w * h) where mask[i] == 0 {

@@ -9,11 +9,7 @@ import Testing
     func knownMetresSurviveEncodeThroughPNGAndDecode(encoding: DepthEncoding) throws {
         let codec = DepthCodec(encoding: encoding)
         let depth = DepthMap(width: Self.distances.count, height: 1, metres: Self.distances)
-        let bytes: [UInt8]
-        switch codec.encode(depth) {
-        case .eight(let raster): bytes = try PNGCodec.encode(raster)
-        case .sixteen(let raster): bytes = try PNGCodec.encode(raster)
-        }
+        let bytes = try PNGCodec.encode(codec.encode(depth))
         let decoded = try codec.decode(try PNGCodec.decode(bytes, path: "d.png"), path: "d.png")
         for (expected, actual) in zip(Self.distances, decoded.metres) {
             if encoding == .carlaLog, expected < 3.5 { continue }  // CARLA's log converter clamps below ~3.4 m
