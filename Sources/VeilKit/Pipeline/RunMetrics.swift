@@ -94,7 +94,8 @@ public struct RunMetrics: Codable, Sendable {
         }
     }
 
-    static func timing(_ values: [Double]) -> Timing? {
+    /// Mean, median and 95th percentile of some milliseconds, or nil for none.
+    public static func timing(_ values: [Double]) -> Timing? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
         let total = values.reduce(0, +)

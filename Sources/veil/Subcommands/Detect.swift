@@ -89,10 +89,9 @@ extension VeilCommand {
             return (score, times, headCount)
         }
 
-        func report(score: HeadScore?, times unsorted: [Double], headCount: Int, frameCount: Int) {
-            var times = unsorted
-            times.sort()
-            let mean = times.reduce(0, +) / Double(max(1, times.count))
+        func report(score: HeadScore?, times: [Double], headCount: Int, frameCount: Int) {
+            let t = RunMetrics.timing(times)
+            let (mean, p50, p95) = (t?.mean ?? 0, t?.p50 ?? 0, t?.p95 ?? 0)
             if json {
                 struct Output: Encodable {
                     let frames: Int, heads_found: Int, detector: String
@@ -101,13 +100,13 @@ extension VeilCommand {
                     let bands: [HeadScore.Counts]?
                 }
                 let output = Output(frames: frameCount, heads_found: headCount, detector: detector.rawValue,
-                                    ms: ["mean": mean, "p50": times[times.count / 2], "p95": times[min(times.count - 1, times.count * 95 / 100)]],
+                                    ms: ["mean": mean, "p50": p50, "p95": p95],
                                     ground_truth: score?.summary, bands: score?.byBand)
                 print((try? JSONOutput.string(output)) ?? "{}")
             } else {
                 print("\(frameCount) frames, \(headCount) heads found with the \(detector.rawValue) detector")
                 print(String(format: "detect + segment + head: %.2f ms a frame (p50 %.2f, p95 %.2f), one core each",
-                             mean, times[times.count / 2], times[min(times.count - 1, times.count * 95 / 100)]))
+                             mean, p50, p95))
                 if let score { print(score.table) } else { print("no ground truth to score against") }
                 if verbose, let score { for line in score.misses { print("  " + line) } }
             }
