@@ -58,6 +58,11 @@ public final class AnonymizePipeline: @unchecked Sendable {
     /// Runs every frame; returns one result per frame in order.
     public func run() throws -> [FrameResult] {
         try prepareOutput()
+        // The size a redacted frame is written at: the recording's, from the first colour image that
+        // decodes, settled before any frame runs so it never depends on which frame finishes first.
+        let redactSize = options.onError == .redact
+            ? frames.lazy.compactMap { try? ImageFile.readRGB($0.color) }.first.map { ($0.width, $0.height) }
+            : nil
         let chunks = stride(from: 0, to: frames.count, by: options.chunk).map { Array(frames[$0..<min(frames.count, $0 + options.chunk)]) }
         let limit = options.maxChunksInFlight ?? max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
         let slots = DispatchSemaphore(value: limit)
@@ -71,7 +76,6 @@ public final class AnonymizePipeline: @unchecked Sendable {
         }
         let commits = Commits()
         commits.results.reserveCapacity(frames.count)
-        let redactSize = LockedBox<(Int, Int)?>(nil)
         for (index, chunk) in chunks.enumerated() {
             slots.wait()
             group.enter()
@@ -123,7 +127,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
     }
 
     /// Decodes, detects, anonymizes and encodes one frame; never returns clear-text bytes for a failed frame.
-    func process(_ files: FrameFiles, redactSize: LockedBox<(Int, Int)?>) -> (FrameResult, EncodedFrame?) {
+    func process(_ files: FrameFiles, redactSize: (Int, Int)?) -> (FrameResult, EncodedFrame?) {
         var result = FrameResult(number: files.number, file: recording.relativePath(files.color), status: .done)
         let colorURL = colorOutput(files), depthURL = depthOutput(files)
         if options.resume, FileManager.default.fileExists(atPath: colorURL.path),
@@ -140,7 +144,6 @@ public final class AnonymizePipeline: @unchecked Sendable {
         do {
             var frame = try reader.read(files)
             lap(.decode)
-            redactSize.set((frame.rgb.width, frame.rgb.height))
             let intrinsics = recording.camera.intrinsics(width: frame.rgb.width, height: frame.rgb.height)
             let (heads, mask) = try finder.find(in: frame, intrinsics: intrinsics)
             result.heads = heads.count
@@ -168,7 +171,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
         } catch {
             result.status = .failed
             result.reason = "\(error)"
-            guard options.onError == .redact, let (w, h) = redactSize.get() else { return (result, nil) }
+            guard options.onError == .redact, let (w, h) = redactSize else { return (result, nil) }
             // Fully redacted: every pixel replaced by mid grey; no depth is written for it.
             let grey = Raster<UInt8>(width: w, height: h, channels: 3, repeating: 128)
             guard let bytes = try? encodeColor(grey, url: colorURL) else { return (result, nil) }
@@ -222,15 +225,4 @@ public final class AnonymizePipeline: @unchecked Sendable {
         _ = failure.error
         return (frames.count, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
-}
-
-/// A value shared across threads behind a lock.
-final class LockedBox<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: T
-
-    init(_ value: T) { self.value = value }
-
-    func get() -> T { lock.withLock { value } }
-    func set(_ new: T) { lock.withLock { value = new } }
 }
