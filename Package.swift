@@ -14,11 +14,18 @@ let package = Package(
         // System libraries: module maps only; include and link flags come from pkg-config.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
-        .systemLibrary(name: "COpenCV", pkgConfig: "opencv4", providers: [.apt(["libopencv-dev"])]),
+        // Not through pkg-config: its opencv4 entry links all 55 OpenCV modules, which pull in Qt,
+        // GStreamer, FFmpeg, VTK… (381 shared libraries, 0.35 s to start a process). The module map
+        // links the four Veil uses; the headers are where Debian's libopencv-dev puts them.
+        .systemLibrary(name: "COpenCV", providers: [.apt(["libopencv-dev"])]),
         // libpng's full API reports errors by longjmp, which Swift cannot survive: it stays in C.
         .target(name: "CPNGShims", dependencies: ["CPNG"]),
         // OpenCV is C++ and throws cv::Exception: a plain C API that turns exceptions into statuses.
-        .target(name: "COpenCVShims", dependencies: ["COpenCV"], cxxSettings: [.unsafeFlags(["-O2"])]),
+        .target(
+            name: "COpenCVShims", dependencies: ["COpenCV"],
+            cxxSettings: [.unsafeFlags(["-O2", "-I/usr/include/opencv4"])],
+            linkerSettings: ["opencv_core", "opencv_imgproc", "opencv_objdetect", "opencv_dnn"].map { .linkedLibrary($0) }
+        ),
         .target(
             name: "VeilKit",
             dependencies: ["CPNGShims", "CTurboJPEG", "COpenCVShims"],
