@@ -1,4 +1,5 @@
 import ArgumentParser
+import VeilKit
 
 /// The `veil` command: anonymizes faces in RGB-D recordings.
 @main
@@ -9,4 +10,9 @@ struct VeilCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [Anonymize.self, Inspect.self, Synth.self, Detect.self, Eval.self, MergeMetrics.self]
     )
+
+    static func main() {
+        Allocator.keepFrameBuffers()
+        main(nil)
+    }
 }
