@@ -188,7 +188,10 @@ case "png-settings":
     let settings: [(String, PNGCodec.EncodeSettings)] = [
         ("level 1, Sub, RLE (Veil)", .fast), ("level 1, Up, RLE", .init(level: 1, filters: 0x20, strategy: 3)),
         ("level 1, None, RLE", .init(level: 1, filters: 0x08, strategy: 3)), ("level 1, Sub, Huffman", .init(level: 1, filters: 0x10, strategy: 2)),
-        ("level 1, None, Huffman", .init(level: 1, filters: 0x08, strategy: 2)), ("level 1, Paeth, default", .init(level: 1, filters: 0x80, strategy: 0)),
+        ("level 1, None, Huffman", .init(level: 1, filters: 0x08, strategy: 2)), ("level 1, Paeth, default (Veil depth)", .depth),
+        ("level 1, Up, default", .init(level: 1, filters: 0x20, strategy: 0)), ("level 1, Sub, default", .init(level: 1, filters: 0x10, strategy: 0)),
+        ("level 1, Avg, default", .init(level: 1, filters: 0x40, strategy: 0)), ("level 1, Paeth, RLE", .init(level: 1, filters: 0x80, strategy: 3)),
+        ("level 1, Up, filtered", .init(level: 1, filters: 0x20, strategy: 1)),
         ("level 0", .init(level: 0, filters: 0x08, strategy: 0)),
     ]
     for (name, setting) in settings {
