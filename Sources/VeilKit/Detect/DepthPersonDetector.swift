@@ -258,6 +258,8 @@ public struct DepthPersonDetector: Sendable {
         }
         maxima.sort { topHeight[$0] > topHeight[$1] || topHeight[$0] == topHeight[$1] && $0 < $1 }
         var claimed = [Bool](repeating: false, count: bw)
+        // Accepted heads' centre columns, depths and top heights.
+        var accepted: [(column: Int, depth: Float, peak: Float)] = []
         for c in maxima where !claimed[c] {
             let z = topDepth[c]
             let peak = topHeight[c]
@@ -276,15 +278,23 @@ public struct DepthPersonDetector: Sendable {
             // at a grazing angle (the side of a car far away) recedes steeply from one side to the other.
             if right > left, abs(topDepth[right] - topDepth[left]) > max(0.12, 1.2 * headWidth) { continue }
             let centre = (left + right) / 2
-            // A lower peak beside an accepted head is that person's shoulder, not another head.
-            if heads.contains(where: { other in
-                let otherCentre = Float(other.box.x0 + other.box.x1) / 2
-                return abs(otherCentre - Float(box.x0 + centre)) * z / fx < 0.3 && abs((other.depth ?? z) - z) < Self.step(z)
+            // A lower peak beside an accepted head is that person's shoulder, not another head; a
+            // shoulder lies well below its head's top, the head of someone walking alongside does not.
+            if accepted.contains(where: { other in
+                Float(abs(other.column - centre)) * z / fx < 0.3 && abs(other.depth - z) < Self.step(z) && other.peak - peak > p.shoulderDrop
             }) { continue }
             let offset = Int((p.shoulderOffset * fx / z).rounded())
             let shouldersOK = [centre - offset, centre + offset].allSatisfy { n in
                 guard let hn = heightAt(column: n) else { return true }
-                return hn <= peak - p.shoulderDrop
+                if hn <= peak - p.shoulderDrop { return true }
+                // Something as high 0.25 m aside is another head when the profile drops to
+                // shoulders between the two (people walking shoulder to shoulder): at least 3 cm of
+                // columns 0.1–0.7 m below the top. A flat top (a car roof, a wall) never drops, and a
+                // gap of missing columns in one is no shoulder.
+                let (lo, hi) = n < centre ? (max(0, n + 1), left) : (right + 1, min(bw, n))
+                guard lo < hi else { return false }
+                let shoulders = (lo..<hi).filter { topHeight[$0] <= peak - p.shoulderDrop && topHeight[$0] >= peak - 0.7 }.count
+                return shoulders >= max(2, Int((0.03 * fx / z).rounded()))
             }
             if !shouldersOK { continue }
             // Torso: 0.45–0.7 m below the top, at least 0.18 m wide, or hidden, or out of the frame.
@@ -354,6 +364,7 @@ public struct DepthPersonDetector: Sendable {
             let up = Int((0.06 * fy / headZ).rounded(.up))
             let down = Int((p.headDepthExtent * fy / headZ).rounded(.up))
             let head = PixelBox(x0: max(0, centreX - half), y0: max(0, top - up), x1: min(w - 1, centreX + half), y1: min(h - 1, top + down))
+            accepted.append((centre, z, peak))
             heads.append(HeadRegion(box: head, depth: headZ, person: box, source: "depth",
                                     narrowFromRow: top + Int((p.chinDepth * fy / headZ).rounded()),
                                     narrowHalfWidth: Int((p.neckHalfWidth * fx / headZ).rounded(.up))))

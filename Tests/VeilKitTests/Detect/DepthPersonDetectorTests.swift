@@ -51,6 +51,16 @@ import Testing
         #expect(score.falseHeads == 0)
     }
 
+    @Test func peopleWalkingShoulderToShoulderAreBothCovered() throws {
+        // Heads 0.28 m apart and 0.15 m apart in depth: each head's neighbour stands where its
+        // shoulder would be, and only the dip between them tells two heads from one wide top.
+        let people = [Self.person(1, x: 0.0, z: 5.6, seed: 8), Self.person(2, x: 0.28, z: 5.45, seed: 9)]
+        let (score, _) = try Self.search(people: people)
+        #expect(score.total.allHeads == 2)
+        #expect(score.total.allCovered == 2)
+        #expect(score.falseHeads == 0)
+    }
+
     @Test func personInFrontOfAWallIsCovered() throws {
         // A 6 m wide, 3 m tall wall one metre behind the person.
         let wall = Prop(kind: .personBox, x: 0, z: 7, yaw: 0, size: Vec3(6, 3, 0.3), colour: Vec3(0.6, 0.6, 0.6))
