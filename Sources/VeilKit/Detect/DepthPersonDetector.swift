@@ -273,7 +273,18 @@ public struct DepthPersonDetector: Sendable {
             if ground != nil, peak < p.minTopHeight || peak > p.maxTopHeight { continue }
             if 0.23 * fy / z < p.minHeadPixels { continue }
             if !touchesSide, headWidth > p.maxHeadWidth { continue }
-            if headWidth < p.minHeadWidth, !touchesSide, right - left + 1 >= 3 || occluding { continue }
+            // A head partly hidden behind a nearer one (people in a crowd) shows only a sliver
+            // beside it: like a head cut by the frame edge, it may be narrower than any head.
+            let cutByNearer = !occluding && [box.x0 + left - 1, box.x0 + right + 1].contains { x in
+                guard x >= 0, x < w, topRow[c] >= 0 else { return false }
+                return [0.04, 0.1, 0.16].contains { (dy: Float) in
+                    let y = topRow[c] + Int(dy * fy / z)
+                    guard y < h else { return false }
+                    let m = depth.metres[y * w + x]
+                    return m > 0 && m < z - Self.occluderGap(z)
+                }
+            }
+            if headWidth < p.minHeadWidth, !touchesSide, !cutByNearer, right - left + 1 >= 3 || occluding { continue }
             // A head is round: its two sides lie at about the same depth. A fragment of a surface seen
             // at a grazing angle (the side of a car far away) recedes steeply from one side to the other.
             if right > left, abs(topDepth[right] - topDepth[left]) > max(0.12, 1.2 * headWidth) { continue }

@@ -61,6 +61,18 @@ import Testing
         #expect(score.falseHeads == 0)
     }
 
+    @Test func headMostlyHiddenBehindANearerHeadIsCovered() throws {
+        // The rear person, 6 cm shorter and 0.7 m further, shows a crescent of head a few
+        // centimetres wide beside the front head, its top hidden behind it.
+        var front = Self.person(1, x: 0.0, z: 3.8, seed: 10), rear = Self.person(2, x: 0.08, z: 4.5, seed: 11)
+        front.identity.height = 1.8
+        rear.identity.height = 1.74
+        let (score, _) = try Self.search(people: [front, rear])
+        #expect(score.total.allHeads == 2)
+        #expect(score.total.allCovered == 2)
+        #expect(score.total.leakedPixels == 0)
+    }
+
     @Test func personInFrontOfAWallIsCovered() throws {
         // A 6 m wide, 3 m tall wall one metre behind the person.
         let wall = Prop(kind: .personBox, x: 0, z: 7, yaw: 0, size: Vec3(6, 3, 0.3), colour: Vec3(0.6, 0.6, 0.6))
