@@ -9,7 +9,7 @@ import Foundation
 public struct HeadAnonymizer: Sendable {
     public var method: AnonymizationMethod
     public var noise = GaussianNoiseStep()
-    public var warp = RandomWarpStep(amplitude: 0.3, affine: (rotation: 0.15, scale: 0.1, shear: 0.1, shift: 0.08))
+    public var warp = RandomWarpStep(amplitude: 0.45, affine: (rotation: 0.15, scale: 0.1, shear: 0.1, shift: 0.08))
     public var smoothing = SmoothingStep()
     public var resampling: ResamplingStep
     /// Width of the blend ring outside the mask, pixels.
@@ -116,13 +116,17 @@ public struct HeadAnonymizer: Sendable {
         var patch = Patch(width: area.width, height: area.height, values: values)
         switch method {
         case .ensemble:
-            // Only the head's own pixels feed the steps: the rest of the patch takes the head's mean
-            // colour, so the warp and blur move head content around instead of pulling in background.
+            // Only the head's own pixels feed the steps: the rest of the patch, and the band below
+            // the chin (where a shirt's collar often lies), takes the head's mean colour, so the warp
+            // and blur move head content around instead of pulling in background or clothes.
+            var source = blob.pixels.filter { mask[$0] == HeadMasker.head }
+            if source.isEmpty { source = blob.pixels }
+            let feeds = source.count == blob.pixels.count
             var mean = [Float](repeating: 0, count: 3)
-            for i in blob.pixels { for c in 0..<3 { mean[c] += Float(image.samples[i * 3 + c]) } }
-            for c in 0..<3 { mean[c] /= Float(blob.pixels.count) }
+            for i in source { for c in 0..<3 { mean[c] += Float(image.samples[i * 3 + c]) } }
+            for c in 0..<3 { mean[c] /= Float(source.count) }
             for y in area.y0...area.y1 {
-                for x in area.x0...area.x1 where mask[y * w + x] == 0 {
+                for x in area.x0...area.x1 where feeds ? mask[y * w + x] == 0 : mask[y * w + x] != HeadMasker.head {
                     let p = ((y - area.y0) * area.width + (x - area.x0)) * 3
                     for c in 0..<3 { patch.values[p + c] = mean[c] }
                 }

@@ -14,12 +14,24 @@ public struct Patch: Sendable {
     }
 }
 
-/// Step 1: Gaussian noise, a first obfuscation of every pixel's value (Irwin–Hall approximation).
+/// Step 1: Gaussian noise at two scales: per pixel (Irwin–Hall approximation), a first obfuscation
+/// of every value, and across the head, a smooth random field of brightness that shifts the head's
+/// light/dark layout (hair against skin), which smoothing and resampling would otherwise keep and a
+/// matcher on coarse crops recognises.
 public struct GaussianNoiseStep: Sendable {
-    /// Standard deviation in 8-bit levels.
+    /// Standard deviation of the per-pixel noise, in 8-bit levels.
     public var sigma: Float = 28
+    /// Standard deviation of the head-scale brightness noise, in 8-bit levels (0: none).
+    public var coarseSigma: Float = 30
+    /// Cells of the head-scale noise across the patch: Gaussian values on a (cells + 1)² grid,
+    /// interpolated bilinearly and added to all three channels alike.
+    public var coarseCells: Int = 2
 
-    public init(sigma: Float = 28) { self.sigma = sigma }
+    public init(sigma: Float = 28, coarseSigma: Float = 30, coarseCells: Int = 2) {
+        self.sigma = sigma
+        self.coarseSigma = coarseSigma
+        self.coarseCells = max(1, coarseCells)
+    }
 
     public func apply(_ patch: inout Patch, random: inout AnonymizationRandom) {
         // Irwin–Hall with four terms: the sum of four 4-bit uniforms, centred and scaled to unit
@@ -37,6 +49,24 @@ public struct GaussianNoiseStep: Sendable {
                     v[i] += (sum - 30) * scale
                     r >>= 16
                     i += 1
+                }
+            }
+        }
+        guard coarseSigma > 0 else { return }
+        let cells = coarseCells, side = cells + 1
+        let grid = (0..<(side * side)).map { _ in coarseSigma * random.gaussian() }
+        let (w, h) = (patch.width, patch.height)
+        patch.values.withUnsafeMutableBufferPointer { v in
+            for y in 0..<h {
+                let gy = Float(y) / Float(max(1, h - 1)) * Float(cells)
+                let iy = min(Int(gy), cells - 1), ay = gy - Float(iy)
+                for x in 0..<w {
+                    let gx = Float(x) / Float(max(1, w - 1)) * Float(cells)
+                    let ix = min(Int(gx), cells - 1), ax = gx - Float(ix)
+                    let k = iy * side + ix
+                    let shift = (grid[k] * (1 - ax) + grid[k + 1] * ax) * (1 - ay) + (grid[k + side] * (1 - ax) + grid[k + side + 1] * ax) * ay
+                    let o = (y * w + x) * 3
+                    v[o] += shift; v[o + 1] += shift; v[o + 2] += shift
                 }
             }
         }

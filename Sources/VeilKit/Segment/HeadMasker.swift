@@ -5,11 +5,20 @@
 /// lose hair and dark skin; a hole in a head window is treated as head). Without depth, the mask is
 /// the ellipse inscribed in the window. Either way the mask is then dilated by a metric margin
 /// (1.2 cm, at least one pixel) so no head edge pixel is left.
+///
+/// Every non-zero pixel is anonymized. The value tells what the pixel is expected to be: `head`
+/// for the head itself, `neck` for the band below the chin (neck, hanging hair, and often the
+/// collar of a shirt), which the ensemble anonymizes with the head's colours instead of its own.
 public enum HeadMasker {
+    /// Mask value of a head pixel.
+    public static let head: UInt8 = 1
+    /// Mask value of a pixel of the band below the chin.
+    public static let neck: UInt8 = 2
+
     /// The depth band around a head's depth, metres.
     @inline(__always) static func band(_ z: Float) -> Float { 0.3 + 0.02 * z }
 
-    /// The mask of all `heads` in a `width`×`height` frame: 1 = anonymize.
+    /// The mask of all `heads` in a `width`×`height` frame: non-zero = anonymize (`head` or `neck`).
     public static func mask(heads: [HeadRegion], depth: DepthMap?, intrinsics: Intrinsics, width: Int, height: Int) -> [UInt8] {
         var mask = [UInt8](repeating: 0, count: width * height)
         for head in heads { add(head, to: &mask, depth: depth, intrinsics: intrinsics, width: width, height: height) }
@@ -57,16 +66,22 @@ public enum HeadMasker {
             last = Int.max / 2
             for x in stride(from: ow - 1, through: 0, by: -1) { if local[y * ow + x] != 0 { last = x }; if last - x <= margin { rows[y * ow + x] = 1 } }
         }
+        // Rows from the chin down are the neck band; where heads overlap, head wins over neck.
+        let chinRow = head.narrowFromRow ?? Int.max
+        @inline(__always) func set(_ y: Int, _ x: Int) {
+            let i = (outer.y0 + y) * width + outer.x0 + x
+            mask[i] = outer.y0 + y < chinRow || mask[i] == Self.head ? Self.head : Self.neck
+        }
         for x in 0..<ow {
             var last = -Int.max / 2
             for y in 0..<oh {
                 if rows[y * ow + x] != 0 { last = y }
-                if y - last <= margin { mask[(outer.y0 + y) * width + outer.x0 + x] = 1 }
+                if y - last <= margin { set(y, x) }
             }
             last = Int.max / 2
             for y in stride(from: oh - 1, through: 0, by: -1) {
                 if rows[y * ow + x] != 0 { last = y }
-                if last - y <= margin { mask[(outer.y0 + y) * width + outer.x0 + x] = 1 }
+                if last - y <= margin { set(y, x) }
             }
         }
     }

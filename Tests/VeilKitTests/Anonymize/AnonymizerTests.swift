@@ -11,10 +11,29 @@ import Testing
     @Test func noiseHasTheRequestedSpread() throws {
         var p = Patch(width: 100, height: 100, values: [Float](repeating: 128, count: 30_000))
         var random = AnonymizationRandom.seeded(1, frame: 0, head: 0)
-        GaussianNoiseStep(sigma: 20).apply(&p, random: &random)
+        GaussianNoiseStep(sigma: 20, coarseSigma: 0).apply(&p, random: &random)
         let mean = p.values.reduce(0, +) / Float(p.values.count)
         let sd = (p.values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(p.values.count)).squareRoot()
         #expect(abs(mean - 128) < 1 && abs(sd - 20) < 1)
+    }
+
+    @Test func coarseNoiseIsSmoothTheSameInEveryChannelAndVariesAcrossTheHead() throws {
+        var p = Patch(width: 60, height: 60, values: [Float](repeating: 128, count: 60 * 60 * 3))
+        var random = AnonymizationRandom.seeded(3, frame: 0, head: 0)
+        GaussianNoiseStep(sigma: 0, coarseSigma: 30, coarseCells: 2).apply(&p, random: &random)
+        var largestStep: Float = 0
+        for y in 0..<60 {
+            for x in 0..<60 {
+                let o = (y * 60 + x) * 3
+                #expect(p.values[o] == p.values[o + 1] && p.values[o] == p.values[o + 2])
+                if x > 0 { largestStep = max(largestStep, abs(p.values[o] - p.values[o - 3])) }
+                if y > 0 { largestStep = max(largestStep, abs(p.values[o] - p.values[o - 180])) }
+            }
+        }
+        // Brightness shifts by tens of levels across the patch but only a few between neighbours.
+        let spread = (p.values.max() ?? 0) - (p.values.min() ?? 0)
+        #expect(spread > 20)
+        #expect(largestStep < 5)
     }
 
     @Test func warpOfZeroAmplitudeChangesNothingAndOtherwiseMovesPixels() throws {
@@ -92,6 +111,27 @@ import Testing
         let inside = (0..<mask.count).filter { mask[$0] != 0 }
         let first = Array(image.samples[(inside[0] * 3)..<(inside[0] * 3 + 3)])
         #expect(inside.allSatisfy { Array(image.samples[($0 * 3)..<($0 * 3 + 3)]) == first })
+    }
+
+    @Test func theBandBelowTheChinTakesTheHeadsColoursNotTheShirts() throws {
+        // A skin-coloured head over a bright green collar that the mask's neck band takes in.
+        var image = Raster<UInt8>(width: 80, height: 80, channels: 3, repeating: 90)
+        var mask = [UInt8](repeating: 0, count: 80 * 80)
+        for y in 20..<60 {
+            for x in 25..<55 {
+                let collar = y >= 48
+                mask[y * 80 + x] = collar ? HeadMasker.neck : HeadMasker.head
+                let colour: [UInt8] = collar ? [30, 220, 40] : [200, 150, 120]
+                for c in 0..<3 { image[x, y, c] = colour[c] }
+            }
+        }
+        var anonymized = image
+        try HeadAnonymizer().apply(to: &anonymized, mask: mask) { .seeded(4, frame: 1, head: $0) }
+        var green = 0.0, red = 0.0, n = 0.0
+        for y in 48..<60 { for x in 25..<55 { green += Double(anonymized[x, y, 1]); red += Double(anonymized[x, y, 0]); n += 1 } }
+        // The collar rows now carry skin tones (red above green), not the shirt's green.
+        #expect(red / n > green / n)
+        #expect(green / n < 180)
     }
 
     @Test func freshRandomnessEveryFrame() throws {

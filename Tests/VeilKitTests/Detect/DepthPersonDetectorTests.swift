@@ -156,3 +156,26 @@ import Testing
         #expect(mask[237 * 800 + 401] == 1)
     }
 }
+
+@Suite struct HeadMaskerTests {
+    @Test func rowsFromTheChinDownAreMarkedAsNeckAndEverythingElseAsHead() throws {
+        // A person 3 m away filling the window, on a background 10 m away.
+        let (w, h) = (100, 100)
+        var metres = [Float](repeating: 10, count: w * h)
+        for y in 20..<100 { for x in 30..<70 { metres[y * w + x] = 3 } }
+        let head = HeadRegion(box: PixelBox(x0: 35, y0: 20, x1: 64, y1: 70), depth: 3, person: PixelBox(x0: 30, y0: 20, x1: 69, y1: 99),
+                              source: "test", narrowFromRow: 55, narrowHalfWidth: 8)
+        let mask = HeadMasker.mask(heads: [head], depth: DepthMap(width: w, height: h, metres: metres),
+                                   intrinsics: Intrinsics(fx: 50, fy: 50, cx: 50, cy: 50), width: w, height: h)
+        let values = Set(mask)
+        #expect(values == [0, HeadMasker.head, HeadMasker.neck])
+        for y in 0..<h {
+            for x in 0..<w where mask[y * w + x] != 0 {
+                #expect(mask[y * w + x] == (y < 55 ? HeadMasker.head : HeadMasker.neck), "(\(x), \(y))")
+            }
+        }
+        // The background 7 m behind stays out; the narrow band below the chin is narrow.
+        #expect(mask[30 * w + 20] == 0)
+        #expect(mask[60 * w + 36] == 0 && mask[60 * w + 50] == HeadMasker.neck)
+    }
+}
