@@ -129,6 +129,7 @@ func writeFuzzSeeds(to folder: URL) throws {
 }
 
 func benchAnonymize(runs: Int) throws {
+    Allocator.keepFrameBuffers()  // as in `veil`: frame copies reuse heap pages
     let frame = try colourFrame(samples: samplesRoot())
     var mask = [UInt8](repeating: 0, count: frame.pixelCount)
     // An elliptical 100×100 head.

@@ -133,10 +133,16 @@ public struct HeadAnonymizer: Sendable {
             }
             noise.apply(&patch, random: &random)
             warp.apply(&patch, headSize: headSize, random: &random)
-            // Smoothing and resampling run on 8-bit pixels (OpenCV): one conversion for both.
+            // Smoothing and resampling run on 8-bit pixels (OpenCV): one conversion for both. A large
+            // head is smoothed at half resolution: the blur (σ 6% of the head) and the resampling to
+            // `strength` blocks that follows keep nothing a 2×2 average removes, and the blur costs a
+            // quarter (a 100 px head: 0.9 → 0.25 ms).
             var pixels = patch.raster()
-            try smoothing.apply(&pixels, headSize: headSize)
-            try resampling.apply(&pixels, headSize: headSize)
+            let halve = headSize >= 48
+            if halve { pixels = try ImageOps.resize(pixels, width: (patch.width + 1) / 2, height: (patch.height + 1) / 2, interpolation: .area) }
+            let scaledHead = halve ? headSize / 2 : headSize
+            try smoothing.apply(&pixels, headSize: scaledHead)
+            try resampling.apply(&pixels, headSize: scaledHead, size: (patch.width, patch.height))
             patch = Patch(pixels)
         case .blur:
             try SmoothingStep(sigma: 0.12).apply(&patch, headSize: headSize)

@@ -171,11 +171,15 @@ public struct ResamplingStep: Sendable {
     }
 
     /// The same on 8-bit pixels.
-    public func apply(_ raster: inout Raster<UInt8>, headSize: Float, interpolationUp: ImageOps.Interpolation = .linear) throws {
+    ///
+    /// - Parameter size: the size to come back up to (default: the raster's own), so a patch worked
+    ///   on at a reduced scale returns at full size; `headSize` is in the raster's pixels.
+    public func apply(_ raster: inout Raster<UInt8>, headSize: Float, interpolationUp: ImageOps.Interpolation = .linear,
+                      size: (width: Int, height: Int)? = nil) throws {
         let perBlock = max(1, headSize / Float(blocks))
         let w = max(1, Int((Float(raster.width) / perBlock).rounded())), h = max(1, Int((Float(raster.height) / perBlock).rounded()))
         let small = try ImageOps.resize(raster, width: w, height: h, interpolation: .area)
-        raster = try ImageOps.resize(small, width: raster.width, height: raster.height, interpolation: interpolationUp)
+        raster = try ImageOps.resize(small, width: size?.width ?? raster.width, height: size?.height ?? raster.height, interpolation: interpolationUp)
     }
 }
 
