@@ -30,3 +30,12 @@ extern "C" int32_t COpenCVShims_gaussianBlurRect(COpenCVShims_Image8 image, int3
         cv::GaussianBlur(roi, roi, cv::Size(0, 0), sigma, sigma, cv::BORDER_REPLICATE);
     });
 }
+
+extern "C" int32_t COpenCVShims_medianBlur3f(const float *source, float *destination, int32_t width, int32_t height,
+                                             char *error, size_t errorCapacity) {
+    return guarded(error, errorCapacity, [&] {
+        const cv::Mat in(height, width, CV_32FC1, const_cast<float *>(source));
+        cv::Mat out(height, width, CV_32FC1, destination);
+        cv::medianBlur(in, out, 3);
+    });
+}

@@ -160,6 +160,55 @@ func benchAnonymize(runs: Int) throws {
     print(String(format: "  steps on a 130×130 patch: noise %.3f, warp %.3f, smoothing %.3f, resampling %.3f ms", noise, warp, smooth, resample))
 }
 
+/// Writes `source` as a generic RGB-D recording degraded like a real sensor (see `rgbd-camera`).
+func rgbdCamera(from source: URL, to out: URL, maxRange: Float) throws {
+    let recording = try Recording(at: source)
+    let reader = try FrameReader(recording: recording)
+    let fm = FileManager.default
+    for sub in ["rgb", "depth", "gt"] { try fm.createDirectory(at: out.appendingPathComponent(sub), withIntermediateDirectories: true) }
+    var camera = recording.camera
+    camera.depth = .mm16
+    camera.depthScale = 0.001
+    camera.carlaVersion = nil
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try FileIO.writeAtomically(Array(try encoder.encode(camera)), to: out.appendingPathComponent("camera.json"))
+    var random = SplitMix64(seed: 0xD435)
+    func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
+    func gaussian() -> Float { (-2 * logf(max(uniform(), 1e-7))).squareRoot() * cosf(2 * .pi * uniform()) }
+    // Each effect can be scaled from the environment (RS_DROP, RS_DARK, RS_EDGE, RS_NOISE) to see what it costs.
+    let env = ProcessInfo.processInfo.environment
+    let pr = env["RS_DROP"].flatMap(Float.init) ?? 0.02, pd = env["RS_DARK"].flatMap(Float.init) ?? 0.6
+    let pe = env["RS_EDGE"].flatMap(Float.init) ?? 0.7, kn = env["RS_NOISE"].flatMap(Float.init) ?? 1
+    for files in recording.frames {
+        let frame = try reader.read(files)
+        guard let depth = frame.depth else { continue }
+        let (w, h) = (depth.width, depth.height)
+        var metres = depth.metres
+        for y in 0..<h {
+            for x in 0..<w {
+                let i = y * w + x
+                let z = depth.metres[i]
+                guard DepthMap.isMeasured(z), z <= maxRange else { metres[i] = DepthMap.noReading; continue }
+                let r = Float(frame.rgb[x, y, 0]), g = Float(frame.rgb[x, y, 1]), b = Float(frame.rgb[x, y, 2])
+                let dark = 0.299 * r + 0.587 * g + 0.114 * b < 45
+                // Stereo shadow: the far side of an occluding edge has no match.
+                let edge = x > 0 && DepthMap.isMeasured(depth.metres[i - 1]) && z - depth.metres[i - 1] > 0.3
+                if uniform() < pr || dark && uniform() < pd || edge && uniform() < pe { metres[i] = DepthMap.noReading; continue }
+                metres[i] = z + kn * (0.002 + 0.0015 * z * z) * gaussian()
+            }
+        }
+        let name = String(format: "%06d", files.number)
+        try FileIO.writeAtomically(try JPEGCodec.encode(frame.rgb, quality: 90), to: out.appendingPathComponent("rgb/\(name).jpg"))
+        let png = DepthCodec(encoding: .mm16).encode(DepthMap(width: w, height: h, metres: metres))
+        try FileIO.writeAtomically(try PNGCodec.encode(png, settings: .depth), to: out.appendingPathComponent("depth/\(name).png"))
+        for suffix in [".json", "-heads.png"] {
+            let gt = source.appendingPathComponent("gt/\(name)\(suffix)")
+            if fm.fileExists(atPath: gt.path) { try FileIO.writeAtomically(try FileIO.read(gt), to: out.appendingPathComponent("gt/\(name)\(suffix)")) }
+        }
+    }
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let runs = arguments.dropFirst().first.flatMap(Int.init) ?? 15
 switch arguments.first ?? "codecs" {
@@ -181,6 +230,13 @@ case "depth-dump":
     for y in y0...y1 {
         print(String(format: "%4d ", y) + (x0...x1).map { String(format: "%6.2f", frame.depth![$0, y]) }.joined(separator: " "))
     }
+case "rgbd-camera":
+    // rgbd-camera RECORDING OUT [max-range-m]: the recording as a real RGB-D camera would give it —
+    // JPEG colour, mm16 depth with a maximum range, noise growing with distance², holes at random,
+    // on dark surfaces (hair) and at occluding edges — with the ground truth copied for scoring.
+    let a = Array(arguments.dropFirst())
+    guard a.count >= 2 else { FileHandle.standardError.write(Data("usage: VeilBench rgbd-camera RECORDING OUT [max-range-m]\n".utf8)); exit(64) }
+    try rgbdCamera(from: URL(fileURLWithPath: a[0]), to: URL(fileURLWithPath: a[1]), maxRange: a.count > 2 ? Float(a[2]) ?? 10 : 10)
 case "png-settings":
     // png-settings FILE.png: encode time and size of one real file under each PNG write setting.
     let a = Array(arguments.dropFirst())

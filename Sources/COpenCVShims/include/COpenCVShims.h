@@ -33,6 +33,10 @@ int32_t COpenCVShims_resize(COpenCVShims_Image8 source, COpenCVShims_Image8 dest
 int32_t COpenCVShims_gaussianBlurRect(COpenCVShims_Image8 image, int32_t x, int32_t y, int32_t w, int32_t h,
                                       double sigma, char *_Nonnull error, size_t errorCapacity);
 
+/// 3×3 median of a float image (row-major, `width`·`height` values), from `source` into `destination`.
+int32_t COpenCVShims_medianBlur3f(const float *_Nonnull source, float *_Nonnull destination, int32_t width, int32_t height,
+                                  char *_Nonnull error, size_t errorCapacity);
+
 /// A detected rectangle with a confidence.
 typedef struct {
     float x0, y0, x1, y1;

@@ -61,7 +61,15 @@ public struct HeadFinder: Sendable {
                                                   reason: "fewer than 1% of the depth pixels hold a reading: people cannot be searched for")
             }
             let ground = GroundPlane.fit(depth: depth, intrinsics: intrinsics)
-            heads = depthDetector.detect(depth: depth, intrinsics: intrinsics, ground: ground)
+            // A real sensor's depth (it has holes; CARLA's never does) is closed and denoised for
+            // the search: holes within a surface filled, then a 3×3 median. The mask reads the raw
+            // depth. On synthetic recordings degraded like a stereo camera (`VeilBench rgbd-camera`):
+            // false heads 7576 → 140 in 192 frames, head recall 0–5 m 0.41 → 1.00, 5–10 m 0.63 → 0.89.
+            var search = depth
+            if depth.metres.contains(DepthMap.noReading) {
+                search = try ImageOps.median3(depth.fillingSurfaceHoles(fx: Float(intrinsics.fx), fy: Float(intrinsics.fy)))
+            }
+            heads = depthDetector.detect(depth: search, intrinsics: intrinsics, ground: ground)
             if kind == .hog {
                 // Confirm each depth head with HOG on a 1 × 2 m window (64 × 128 at the detector's
                 // proportions) from just above the head, at the scale its depth gives.

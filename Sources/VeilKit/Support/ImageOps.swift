@@ -48,6 +48,17 @@ public enum ImageOps {
         }
     }
 
+    /// The 3×3 median of a depth map (OpenCV), values as they are (holes are 0 and count as such).
+    public static func median3(_ depth: DepthMap) throws -> DepthMap {
+        var out = [Float](repeating: 0, count: depth.metres.count)
+        try depth.metres.withUnsafeBufferPointer { src in
+            try out.withUnsafeMutableBufferPointer { dst in
+                try check { COpenCVShims_medianBlur3f(src.baseAddress!, dst.baseAddress!, Int32(depth.width), Int32(depth.height), $0, $1) }
+            }
+        }
+        return DepthMap(width: depth.width, height: depth.height, metres: out)
+    }
+
     /// The HOG people detector's score on a window of `image` (positive: a person).
     public static func hogPersonScore(_ image: Raster<UInt8>, window: PixelBox) throws -> Float {
         var score: Float = 0

@@ -179,3 +179,36 @@ import Testing
         #expect(mask[60 * w + 36] == 0 && mask[60 * w + 50] == HeadMasker.neck)
     }
 }
+
+@Suite struct HoleFillingTests {
+    @Test func holesInsideASurfaceCloseAndHolesAtAnEdgeStay() throws {
+        // 40×30 at fx = fy = 40: a wall at 10 m with a 4×4 window hole, a person at 3 m in front of
+        // it whose dark hair left a hole between the head (3 m) and the wall behind (10 m), and holes
+        // in the frame's top-left corner.
+        let (w, h) = (40, 30)
+        var metres = [Float](repeating: 10, count: w * h)
+        for y in 10..<30 { for x in 20..<26 { metres[y * w + x] = 3 } }
+        for y in 4..<8 { for x in 4..<8 { metres[y * w + x] = DepthMap.noReading } }    // window
+        for x in 20..<26 { metres[9 * w + x] = DepthMap.noReading }                         // hair above the head
+        for x in 0..<9 { metres[x] = DepthMap.noReading }                                   // top-left corner
+        let depth = DepthMap(width: w, height: h, metres: metres)
+        let closed = depth.fillingSurfaceHoles(fx: 40, fy: 40)
+        for y in 4..<8 { for x in 4..<8 { #expect(abs(closed[x, y] - 10) < 0.01, "window (\(x), \(y))") } }
+        // The hair row lies between 10 m above and 3 m below: not one surface, so no vertical fill;
+        // along the row its ends are the wall (10 m) on both sides, 6 px = 1.5 m apart: filled as wall.
+        // Either way it never takes the head's depth, so the head's top is not invented.
+        for x in 20..<26 { #expect(closed[x, 9] == DepthMap.noReading || abs(closed[x, 9] - 10) < 0.01) }
+        for x in 0..<9 { #expect(closed[x, 0] == DepthMap.noReading, "runs from the frame's edges have no end to fill from") }
+        // A map without holes comes back unchanged.
+        let solid = DepthMap(width: 4, height: 4, metres: [Float](repeating: 5, count: 16))
+        #expect(solid.fillingSurfaceHoles(fx: 4, fy: 4) == solid)
+    }
+
+    @Test func aLongGapBetweenTwoEndsOfOneSurfaceStaysOpen() throws {
+        // 1 × 60 at fx 10 m away: a 30-pixel gap spans 30 · 10 / 20 = 15 m, far over the 1.5 m limit.
+        var metres = [Float](repeating: 10, count: 60)
+        for x in 10..<40 { metres[x] = DepthMap.noReading }
+        let closed = DepthMap(width: 60, height: 1, metres: metres).fillingSurfaceHoles(fx: 20, fy: 20)
+        #expect((10..<40).allSatisfy { closed.metres[$0] == DepthMap.noReading })
+    }
+}
