@@ -57,6 +57,15 @@ public final class AnonymizePipeline: @unchecked Sendable {
 
     /// Runs every frame; returns one result per frame in order.
     public func run() throws -> [FrameResult] {
+        final class Results: @unchecked Sendable { var all: [FrameResult] = [] }
+        let results = Results()
+        try run { results.all.append($0) }
+        return results.all
+    }
+
+    /// Runs every frame, handing each frame's result to `each` in frame order, one at a time, as it
+    /// is committed: a caller that keeps only a tally runs in the same memory whatever the length.
+    public func run(each: @escaping @Sendable (FrameResult) -> Void) throws {
         try prepareOutput()
         // The size a redacted frame is written at: the recording's, from the first colour image that
         // decodes, settled before any frame runs so it never depends on which frame finishes first.
@@ -72,10 +81,9 @@ public final class AnonymizePipeline: @unchecked Sendable {
         final class Commits: @unchecked Sendable {
             var pending: [Int: [(FrameResult, EncodedFrame?)]] = [:]
             var next = 0
-            var results: [FrameResult] = []
+            var committed = 0
         }
         let commits = Commits()
-        commits.results.reserveCapacity(frames.count)
         for (index, chunk) in chunks.enumerated() {
             slots.wait()
             group.enter()
@@ -85,8 +93,9 @@ public final class AnonymizePipeline: @unchecked Sendable {
                     commits.pending[index] = processed
                     // Commit finished chunks strictly in order.
                     while let ready = commits.pending.removeValue(forKey: commits.next) {
-                        for (result, encoded) in ready { commits.results.append(self.commit(result, encoded)) }
-                        self.progress?(commits.results.count)
+                        for (result, encoded) in ready { each(self.commit(result, encoded)) }
+                        commits.committed += ready.count
+                        self.progress?(commits.committed)
                         commits.next += 1
                         slots.signal()
                     }
@@ -95,7 +104,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
             }
         }
         group.wait()
-        return writer.sync { commits.results }
+        writer.sync {}
     }
 
     /// Creates the output folders and proves they are writable before any frame is processed.

@@ -72,14 +72,22 @@ extension VeilCommand {
             let pipeline = try AnonymizePipeline(recording: recording, options: pipelineOptions)
             let bar = ProgressBar(total: pipeline.frames.count, enabled: !quiet && isatty(STDERR_FILENO) == 1)
             pipeline.progress = { done in bar.update(done) }
+            // Frame results are tallied and their frames.csv rows streamed to a temporary file as
+            // they are committed, so memory does not grow with the recording's length.
+            let out = pipelineOptions.output
+            let csv = CSVStream(final: out.appendingPathComponent("frames.csv"), header: RunMetrics.csvHeader)
+            final class Tally: @unchecked Sendable { var tally = RunTally() }  // touched on the pipeline's writer queue only
+            let tally = Tally()
             let start = DispatchTime.now().uptimeNanoseconds
-            let results = try pipeline.run()
+            try pipeline.run { result in
+                tally.tally.add(result)
+                csv.append(RunMetrics.csvRow(result))
+            }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             bar.finish()
-            let metrics = RunMetrics(results: results, options: pipelineOptions, elapsed: elapsed)
-            let out = pipelineOptions.output
+            let metrics = RunMetrics(tally: tally.tally, options: pipelineOptions, elapsed: elapsed)
             try FileIO.writeAtomically(Array((try JSONOutput.string(metrics) + "\n").utf8), to: out.appendingPathComponent("metrics.json"))
-            try FileIO.writeAtomically(Array(RunMetrics.csv(results).utf8), to: out.appendingPathComponent("frames.csv"))
+            try csv.finish()
             if json {
                 print(try JSONOutput.string(metrics))
             } else if !quiet {
@@ -140,5 +148,60 @@ final class ProgressBar: @unchecked Sendable {
 
     func finish() {
         if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// A text file written line by line into a hidden temporary file beside `final`, renamed over it by
+/// `finish()` (so a reader never sees half a table); buffered, one write per 64 KiB. The file is
+/// created at the first write, after the pipeline has prepared the output folder (which removes
+/// the temporary files of interrupted runs).
+final class CSVStream: @unchecked Sendable {
+    let final: URL
+    let temporary: URL
+    var handle: FileHandle?
+    var buffer: [UInt8] = []
+    var failure: Error?
+
+    init(final: URL, header: String) {
+        self.final = final
+        temporary = final.deletingLastPathComponent().appendingPathComponent(".\(final.lastPathComponent).\(getpid()).tmp")
+        append(header)
+    }
+
+    func append(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        guard failure == nil, !buffer.isEmpty else { return }
+        do {
+            if handle == nil {
+                guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+                      let opened = FileHandle(forWritingAtPath: temporary.path) else {
+                    throw VeilError.unwritable(path: final.path, reason: "cannot create \(temporary.lastPathComponent)")
+                }
+                handle = opened
+            }
+            try handle?.write(contentsOf: buffer)
+        } catch {
+            failure = error
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func finish() throws {
+        flush()
+        try? handle?.close()
+        if let failure {
+            unlink(temporary.path)
+            throw VeilError.unwritable(path: final.path, reason: "\(failure)")
+        }
+        guard rename(temporary.path, final.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw VeilError.unwritable(path: final.path, reason: reason)
+        }
     }
 }
