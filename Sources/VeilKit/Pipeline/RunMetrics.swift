@@ -189,7 +189,8 @@ public struct RunTally: Sendable {
             failures.append(RunMetrics.Failure(frame: result.number, file: result.file, status: result.status.rawValue, reason: result.reason ?? ""))
         }
         for (stage, ms) in result.ms { stages[stage, default: TimingHistogram()].add(ms) }
-        if let s = result.score {
+        if var s = result.score {
+            s.misses = []  // the per-head miss lines are for `veil detect --verbose`, not for the totals
             if score == nil { score = HeadScore() }
             score!.add(s)
         }

@@ -35,4 +35,19 @@ import Testing
         #expect(tally.stages[.decode]?.timing?.count == 1)
         #expect(tally.stages[.detect] == nil)
     }
+
+    @Test func tallySumsScoresWithoutKeepingEachMissLine() {
+        var tally = RunTally()
+        for n in 0..<3 {
+            var result = FrameResult(number: n, file: "rgb/\(n).png", status: .done)
+            var score = HeadScore()
+            score.frames = 1
+            score.falseHeads = 2
+            score.misses = ["frame \(n) false head"]
+            result.score = score
+            tally.add(result)
+        }
+        #expect(tally.score?.frames == 3 && tally.score?.falseHeads == 6)
+        #expect(tally.score?.misses.isEmpty == true)
+    }
 }
