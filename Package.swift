@@ -15,7 +15,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         // Not through pkg-config: its opencv4 entry links all 55 OpenCV modules, which pull in Qt,
-        // GStreamer, FFmpeg, VTK… (381 shared libraries, 0.35 s to start a process). The module map
+        // GStreamer, FFmpeg, VTK… (381 shared libraries, 0.35 s to start a process). COpenCVShims
         // links the four Veil uses; the headers are where Debian's libopencv-dev puts them.
         .systemLibrary(name: "COpenCV", providers: [.apt(["libopencv-dev"])]),
         // libpng's full API reports errors by longjmp, which Swift cannot survive: it stays in C.
