@@ -114,18 +114,28 @@ public struct DepthPersonDetector: Sendable {
                         while par[Int(c)] != r { let next = par[Int(c)]; par[Int(c)] = r; c = next }
                         return r
                     }
+                    // Each cell links to its left and upper neighbours (within the step of the
+                    // neighbour's depth): the same edges as linking every cell to its right and
+                    // lower ones, but a cell is still alone when it is reached, so it joins the
+                    // roots of the cells before it with one or two finds. Roots are always the
+                    // smallest index of their region, whatever the order.
                     for y in 0..<gh {
                         for x in 0..<gw {
                             let i = y * gw + x
                             guard par[i] >= 0 else { continue }
-                            let zi = g[i], tau = Self.step(zi)
-                            if x + 1 < gw, par[i + 1] >= 0, abs(g[i + 1] - zi) < tau {
-                                let a = find(Int32(i)), b = find(Int32(i + 1))
-                                if a != b { par[Int(max(a, b))] = min(a, b) }
+                            let zi = g[i]
+                            var root = Int32(i)
+                            if x > 0, par[i - 1] >= 0, abs(zi - g[i - 1]) < Self.step(g[i - 1]) {
+                                root = find(Int32(i - 1))
+                                par[i] = root
                             }
-                            if y + 1 < gh, par[i + gw] >= 0, abs(g[i + gw] - zi) < tau {
-                                let a = find(Int32(i)), b = find(Int32(i + gw))
-                                if a != b { par[Int(max(a, b))] = min(a, b) }
+                            if y > 0, par[i - gw] >= 0, abs(zi - g[i - gw]) < Self.step(g[i - gw]) {
+                                let up = find(Int32(i - gw))
+                                if root == Int32(i) {
+                                    par[i] = up
+                                } else if up != root {
+                                    par[Int(max(up, root))] = min(up, root)
+                                }
                             }
                         }
                     }
