@@ -21,6 +21,9 @@ import Testing
         for key in ["reid_top1", "reid_top1_aware", "chance", "reversal_psnr", "reversal_ssim", "person_recall_before", "person_recall_after"] {
             #expect(anonymized[key] != nil, "eval lacks \(key)")
         }
+        // The comparison rows: blur, mosaic and the solid fill that shows the matcher's floor.
+        let methods = try #require(anonymized["methods"] as? [[String: Any]]).compactMap { $0["method"] as? String }
+        #expect(methods == ["ensemble", "blur", "mosaic", "solid"])
         let chance = try #require(anonymized["chance"] as? Double)
         let cleanTop1 = try #require(clean["reid_top1"] as? Double), anonymizedTop1 = try #require(anonymized["reid_top1"] as? Double)
         #expect(cleanTop1 > chance + 0.4, "clean heads should be recognisable: \(cleanTop1) vs chance \(chance)")

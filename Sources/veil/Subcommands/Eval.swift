@@ -39,6 +39,9 @@ extension VeilCommand {
                 print(row.method.padding(toLength: 10, withPad: " ", startingAt: 0)
                       + String(format: " %11.3f   %11.3f   %21.2f   %5.3f    (%@)", row.reidTop1, row.reidTop1Aware, row.reversalPSNR, row.reversalSSIM, row.bestAttack))
             }
+            if let floor = report.methods.first(where: { $0.method == AnonymizationMethod.solid.rawValue }), report.methods.first?.method != floor.method {
+                print(String(format: "floor: a solid fill (no face left) scores %.3f / %.3f here, from scenery around heads and the matcher's bias", floor.reidTop1, floor.reidTop1Aware))
+            }
             let before = report.personRecallBefore.map { String(format: "%.3f", $0) } ?? "–"
             let after = report.personRecallAfter.map { String(format: "%.3f", $0) } ?? "–"
             print("utility: person recall \(before) before, \(after) after; head mean colour shifts \(String(format: "%.1f", report.headColourShift)) levels")
