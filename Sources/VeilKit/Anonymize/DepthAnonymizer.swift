@@ -42,10 +42,14 @@ extension DepthCodec {
     /// Writes pixels' metres into a stored depth image, in place, in this encoding.
     public func encode(_ updates: [(index: Int, metres: Float)], into image: inout DecodedPNG) {
         guard !updates.isEmpty else { return }
-        let placeholder = DecodedPNG.sixteen(Raster(width: 0, height: 0, channels: 1, samples: []))
-        switch (encoding, image) {
-        case (.carlaRaw, .eight(var raster)):
-            image = placeholder  // the raster is now uniquely owned: no copy on write
+        // The image is moved out (the caller's variable holds a placeholder meanwhile) so that its
+        // raster can change in place when nothing else holds it; switching on a tuple with the image
+        // kept a second reference and copied the whole depth image on the first write (perf: the
+        // copies' share of a 640×480 run halved, 1.1% → 0.6%).
+        var taken = DecodedPNG.sixteen(Raster(width: 0, height: 0, channels: 1, samples: []))
+        swap(&taken, &image)
+        switch consume taken {
+        case .eight(var raster) where encoding == .carlaRaw:
             let c = raster.channels
             for (index, metres) in updates {
                 let v = UInt32(min(16_777_215, max(0, (metres * Float(16_777_215) / DepthEncoding.carlaFarPlane).rounded())))
@@ -54,21 +58,19 @@ extension DepthCodec {
                 raster.samples[index * c + 2] = UInt8(v >> 16)
             }
             image = .eight(raster)
-        case (.carlaGray, .eight(var raster)), (.carlaLog, .eight(var raster)):
-            image = placeholder
+        case .eight(var raster) where encoding == .carlaGray || encoding == .carlaLog:
             for (index, metres) in updates {
                 let level = Self.carla8Level(metres: metres, encoding: encoding)
                 for c in 0..<min(3, raster.channels) { raster.samples[index * raster.channels + c] = level }
             }
             image = .eight(raster)
-        case (.mm16, .sixteen(var raster)):
-            image = placeholder
+        case .sixteen(var raster) where encoding == .mm16:
             for (index, metres) in updates {
                 raster.samples[index] = UInt16(min(Float(UInt16.max - 1), max(1, (metres / scale).rounded())))
             }
             image = .sixteen(raster)
-        default:
-            break
+        case let other:
+            image = other
         }
     }
 }

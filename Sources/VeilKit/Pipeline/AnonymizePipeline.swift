@@ -162,6 +162,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
             let blobs = HeadAnonymizer.blobs(mask: mask, width: frame.rgb.width, height: frame.rgb.height)
             try anonymizer.apply(to: &frame.rgb, mask: mask, blobs: blobs, random: random)
             if depthURL != nil, var depthImage = frame.depthImage, let depth = frame.depth, let codec = reader.depthCodec {
+                frame.depthImage = nil  // one reference fewer to the image the depth anonymizer changes in place
                 depthAnonymizer.apply(to: &depthImage, depth: depth, codec: codec, mask: mask, blobs: blobs, intrinsics: intrinsics,
                                       random: { head in seed.map { AnonymizationRandom.seeded($0 &+ 1, frame: files.number, head: head) } ?? .secure() })
                 frame.depthImage = depthImage
