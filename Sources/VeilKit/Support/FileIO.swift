@@ -47,30 +47,71 @@ public enum FileIO {
     ///
     /// A reader never sees a half-written file, and a failure (a full disk, say) leaves no file behind.
     public static func writeAtomically<Bytes: ContiguousBytes>(_ bytes: Bytes, to url: URL, sync: Bool = false) throws {
-        let path = url.path
-        let directory = url.deletingLastPathComponent().path
-        let temporary = directory + "/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw VeilError.unwritable(path: path, reason: String(cString: strerror(errno))) }
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
+        let file = try AtomicFile(url)
+        try file.append(bytes)
+        try file.commit(sync: sync)
+    }
+
+    /// A file written in pieces into a hidden temporary file beside `url` (`.NAME.PID.RANDOM.tmp`,
+    /// which an interrupted run's clean-up recognises) and renamed over `url` by `commit()`. Any
+    /// failure removes the temporary file and throws; nothing is left at `url` but a whole file.
+    public final class AtomicFile {
+        public let url: URL
+        let temporary: String
+        private var fd: Int32
+
+        public init(_ url: URL) throws {
+            self.url = url
+            temporary = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw VeilError.unwritable(path: url.path, reason: String(cString: strerror(errno))) }
+        }
+
+        /// Appends `bytes`; on failure the temporary file is removed.
+        public func append<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
+            var failure: Int32 = 0
+            bytes.withUnsafeBytes { raw in
+                var done = 0
+                while done < raw.count {
+                    let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    done += n
                 }
-                done += n
             }
+            if failure != 0 { fail(failure) }
+            try check()
         }
-        if failure == 0, sync, fsync(fd) != 0 { failure = errno }
-        if close(fd) != 0, failure == 0 { failure = errno }
-        if failure == 0, rename(temporary, path) != 0 { failure = errno }
-        if failure != 0 {
+
+        /// Flushes (with `sync`, to the disk), closes and renames the file over `url`.
+        public func commit(sync: Bool = false) throws {
+            try check()
+            var failure: Int32 = 0
+            if sync, fsync(fd) != 0 { failure = errno }
+            if close(fd) != 0, failure == 0 { failure = errno }
+            fd = -1
+            if failure == 0, rename(temporary, url.path) != 0 { failure = errno }
+            if failure != 0 { fail(failure) }
+            try check()
+        }
+
+        /// Removes the temporary file; `url` is left as it was.
+        public func discard() { fail(ECANCELED) }
+
+        private var failure: Int32 = 0
+        private func fail(_ code: Int32) {
+            guard failure == 0 else { return }
+            failure = code
+            if fd >= 0 { close(fd); fd = -1 }
             unlink(temporary)
-            throw VeilError.unwritable(path: path, reason: String(cString: strerror(failure)))
         }
+        private func check() throws {
+            if failure != 0 { throw VeilError.unwritable(path: url.path, reason: String(cString: strerror(failure))) }
+        }
+
+        deinit { if fd >= 0 { discard() } }
     }
 }

@@ -151,20 +151,17 @@ final class ProgressBar: @unchecked Sendable {
     }
 }
 
-/// A text file written line by line into a hidden temporary file beside `final`, renamed over it by
-/// `finish()` (so a reader never sees half a table); buffered, one write per 64 KiB. The file is
-/// created at the first write, after the pipeline has prepared the output folder (which removes
-/// the temporary files of interrupted runs).
+/// A text file written line by line through `FileIO.AtomicFile` (a reader never sees half a
+/// table), buffered to one write per 64 KiB. The file is created at the first write, after the
+/// pipeline has prepared the output folder (which removes the temporary files of interrupted runs).
 final class CSVStream: @unchecked Sendable {
     let final: URL
-    let temporary: URL
-    var handle: FileHandle?
+    var file: FileIO.AtomicFile?
     var buffer: [UInt8] = []
     var failure: Error?
 
     init(final: URL, header: String) {
         self.final = final
-        temporary = final.deletingLastPathComponent().appendingPathComponent(".\(final.lastPathComponent).\(getpid()).tmp")
         append(header)
     }
 
@@ -177,14 +174,8 @@ final class CSVStream: @unchecked Sendable {
     func flush() {
         guard failure == nil, !buffer.isEmpty else { return }
         do {
-            if handle == nil {
-                guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-                      let opened = FileHandle(forWritingAtPath: temporary.path) else {
-                    throw VeilError.unwritable(path: final.path, reason: "cannot create \(temporary.lastPathComponent)")
-                }
-                handle = opened
-            }
-            try handle?.write(contentsOf: buffer)
+            if file == nil { file = try FileIO.AtomicFile(final) }
+            try file?.append(buffer)
         } catch {
             failure = error
         }
@@ -193,15 +184,7 @@ final class CSVStream: @unchecked Sendable {
 
     func finish() throws {
         flush()
-        try? handle?.close()
-        if let failure {
-            unlink(temporary.path)
-            throw VeilError.unwritable(path: final.path, reason: "\(failure)")
-        }
-        guard rename(temporary.path, final.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            throw VeilError.unwritable(path: final.path, reason: reason)
-        }
+        if let failure { throw failure }
+        try file?.commit()
     }
 }
