@@ -58,18 +58,38 @@ public struct GaussianNoiseStep: Sendable {
         let (w, h) = (patch.width, patch.height)
         patch.values.withUnsafeMutableBufferPointer { v in
             for y in 0..<h {
-                let gy = Float(y) / Float(max(1, h - 1)) * Float(cells)
-                let iy = min(Int(gy), cells - 1), ay = gy - Float(iy)
                 for x in 0..<w {
-                    let gx = Float(x) / Float(max(1, w - 1)) * Float(cells)
-                    let ix = min(Int(gx), cells - 1), ax = gx - Float(ix)
-                    let k = iy * side + ix
-                    let shift = (grid[k] * (1 - ax) + grid[k + 1] * ax) * (1 - ay) + (grid[k + side] * (1 - ax) + grid[k + side + 1] * ax) * ay
+                    let shift = GridCell(x: x, y: y, width: w, height: h, cells: cells).interpolate(grid)
                     let o = (y * w + x) * 3
                     v[o] += shift; v[o + 1] += shift; v[o + 2] += shift
                 }
             }
         }
+    }
+}
+
+/// Where a pixel of a `width`×`height` patch falls on a coarse grid of `cells`×`cells` cells whose
+/// (cells + 1)² corners span the patch: the cell's first corner and the bilinear weights of its
+/// four corners. The noise's brightness field and the warp's displacement field both use it.
+struct GridCell {
+    /// Index of the cell's top-left corner in a row-major (cells + 1)² array.
+    let corner: Int
+    let side: Int
+    let w00: Float, w10: Float, w01: Float, w11: Float
+
+    @inline(__always) init(x: Int, y: Int, width: Int, height: Int, cells: Int) {
+        let gy = Float(y) / Float(max(1, height - 1)) * Float(cells)
+        let iy = min(Int(gy), cells - 1), ay = gy - Float(iy)
+        let gx = Float(x) / Float(max(1, width - 1)) * Float(cells)
+        let ix = min(Int(gx), cells - 1), ax = gx - Float(ix)
+        side = cells + 1
+        corner = iy * side + ix
+        w00 = (1 - ax) * (1 - ay); w10 = ax * (1 - ay); w01 = (1 - ax) * ay; w11 = ax * ay
+    }
+
+    /// The bilinear interpolation of the corner values in `grid`.
+    @inline(__always) func interpolate(_ grid: [Float]) -> Float {
+        grid[corner] * w00 + grid[corner + 1] * w10 + grid[corner + side] * w01 + grid[corner + side + 1] * w11
     }
 }
 
@@ -109,15 +129,9 @@ public struct RandomWarpStep: Sendable {
         source.withUnsafeBufferPointer { src in
             patch.values.withUnsafeMutableBufferPointer { out in
                 for y in 0..<h {
-                    let gy = Float(y) / Float(max(1, h - 1)) * Float(grid)
-                    let iy = min(Int(gy), grid - 1), ay = gy - Float(iy)
                     for x in 0..<w {
-                        let gx = Float(x) / Float(max(1, w - 1)) * Float(grid)
-                        let ix = min(Int(gx), grid - 1), ax = gx - Float(ix)
-                        let k00 = iy * n + ix, k10 = k00 + 1, k01 = k00 + n, k11 = k01 + 1
-                        let w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay), w01 = (1 - ax) * ay, w11 = ax * ay
-                        let fieldX = dx[k00] * w00 + dx[k10] * w10 + dx[k01] * w01 + dx[k11] * w11
-                        let fieldY = dy[k00] * w00 + dy[k10] * w10 + dy[k01] * w01 + dy[k11] * w11
+                        let cell = GridCell(x: x, y: y, width: w, height: h, cells: grid)
+                        let fieldX = cell.interpolate(dx), fieldY = cell.interpolate(dy)
                         let px = Float(x) - cx, py = Float(y) - cy
                         // Bilinear sample of the source at the warped point, clamped to the patch.
                         let sx = min(max(m00 * px + m01 * py + cx + tx + fieldX, 0), Float(w - 1))
