@@ -59,6 +59,13 @@ public struct HeadAnonymizer: Sendable {
         return d
     }
 
+    /// The mean RGB of `pixels` (indices into `image`, not empty).
+    static func meanColour(_ pixels: [Int], in image: Raster<UInt8>) -> [Float] {
+        var mean = [Float](repeating: 0, count: 3)
+        for i in pixels { for c in 0..<3 { mean[c] += Float(image.samples[i * 3 + c]) } }
+        return mean.map { $0 / Float(pixels.count) }
+    }
+
     /// The 4-connected blobs of `mask`, in scan order (so head numbers are deterministic).
     public static func blobs(mask: [UInt8], width: Int, height: Int) -> [Blob] {
         var seen = [Bool](repeating: false, count: mask.count)
@@ -122,9 +129,7 @@ public struct HeadAnonymizer: Sendable {
             var source = blob.pixels.filter { mask[$0] == HeadMasker.head }
             if source.isEmpty { source = blob.pixels }
             let feeds = source.count == blob.pixels.count
-            var mean = [Float](repeating: 0, count: 3)
-            for i in source { for c in 0..<3 { mean[c] += Float(image.samples[i * 3 + c]) } }
-            for c in 0..<3 { mean[c] /= Float(source.count) }
+            let mean = Self.meanColour(source, in: image)
             for y in area.y0...area.y1 {
                 for x in area.x0...area.x1 where feeds ? mask[y * w + x] == 0 : mask[y * w + x] != HeadMasker.head {
                     let p = ((y - area.y0) * area.width + (x - area.x0)) * 3
@@ -149,9 +154,7 @@ public struct HeadAnonymizer: Sendable {
         case .mosaic:
             try resampling.apply(&patch, headSize: headSize, interpolationUp: .nearest)
         case .solid:
-            var mean = [Float](repeating: 0, count: 3)
-            for i in blob.pixels { for c in 0..<3 { mean[c] += Float(image.samples[i * 3 + c]) } }
-            for c in 0..<3 { mean[c] /= Float(blob.pixels.count) }
+            let mean = Self.meanColour(blob.pixels, in: image)
             for i in 0..<(patch.width * patch.height) { for c in 0..<3 { patch.values[i * 3 + c] = mean[c] } }
         }
         // Composite: mask pixels whole; the feather ring outside the mask blended; the rest untouched.
