@@ -55,7 +55,11 @@ public struct HeadFinder: Sendable {
                                                   reason: "the \(kind.rawValue) detector needs depth, and this frame has none")
             }
             // A depth map without readings cannot show anyone: fail rather than call the frame empty.
-            let measured = depth.metres.reduce(0) { $0 + (DepthMap.isMeasured($1) ? 1 : 0) }
+            // One pass counts both readings and holes.
+            var measured = 0, holes = 0
+            for m in depth.metres {
+                if DepthMap.isMeasured(m) { measured += 1 } else if m == DepthMap.noReading { holes += 1 }
+            }
             guard measured * 100 >= depth.metres.count else {
                 throw VeilError.unexpectedContent(path: frame.files.depth?.path ?? frame.files.color.path,
                                                   reason: "fewer than 1% of the depth pixels hold a reading: people cannot be searched for")
@@ -66,7 +70,7 @@ public struct HeadFinder: Sendable {
             // depth. On synthetic recordings degraded like a stereo camera (`VeilBench rgbd-camera`):
             // false heads 7576 → 140 in 192 frames, head recall 0–5 m 0.41 → 1.00, 5–10 m 0.63 → 0.89.
             var search = depth
-            if depth.metres.contains(DepthMap.noReading) {
+            if holes > 0 {
                 search = try ImageOps.median3(depth.fillingSurfaceHoles(fx: Float(intrinsics.fx), fy: Float(intrinsics.fy)))
             }
             heads = depthDetector.detect(depth: search, intrinsics: intrinsics, ground: ground)

@@ -12,9 +12,7 @@ extension DepthMap {
     public func fillingSurfaceHoles(fx: Float, fy: Float, maxSpan: Float = 1.5) -> DepthMap {
         let (w, h) = (width, height)
         var filled = metres
-        var holes = 0
-        for v in metres where v == DepthMap.noReading { holes += 1 }
-        guard holes > 0 else { return self }
+        guard metres.contains(DepthMap.noReading) else { return self }
         metres.withUnsafeBufferPointer { src in
             filled.withUnsafeMutableBufferPointer { out in
                 // One line of pixels (a row or a column): start, stride, length, focal length.
