@@ -170,9 +170,7 @@ func rgbdCamera(from source: URL, to out: URL, maxRange: Float) throws {
     camera.depth = .mm16
     camera.depthScale = 0.001
     camera.carlaVersion = nil
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try FileIO.writeAtomically(Array(try encoder.encode(camera)), to: out.appendingPathComponent("camera.json"))
+    try FileIO.writeAtomically(try SynthWriter.json(camera), to: out.appendingPathComponent("camera.json"))
     var random = SplitMix64(seed: 0xD435)
     func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
     func gaussian() -> Float { (-2 * logf(max(uniform(), 1e-7))).squareRoot() * cosf(2 * .pi * uniform()) }

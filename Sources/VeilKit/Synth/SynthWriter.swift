@@ -113,7 +113,8 @@ public struct SynthWriter: Sendable {
                                    to: output.appendingPathComponent("gt/\(name).json"))
     }
 
-    static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
+    /// JSON as Veil's recordings hold it (camera.json, gt/): sorted keys, pretty, a final newline.
+    public static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return Array(try encoder.encode(value)) + [0x0A]
