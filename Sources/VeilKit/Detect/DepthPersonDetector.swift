@@ -56,6 +56,8 @@ public struct DepthPersonDetector: Sendable {
     /// How much nearer something must be to count as hiding a body: well past a depth step, so the
     /// next fragment of a slanted surface is not mistaken for an occluder.
     @inline(__always) static func occluderGap(_ z: Float) -> Float { max(0.3, 2 * step(z)) }
+    /// Whether a reading `m` is something in front of a surface at `z` (nearer by the occluder gap).
+    @inline(__always) static func isNearer(_ m: Float, than z: Float) -> Bool { m > 0 && m < z - occluderGap(z) }
 
     /// People and heads found in `depth`.
     public func detect(depth: DepthMap, intrinsics k: Intrinsics, ground: GroundPlane?) -> [HeadRegion] {
@@ -291,7 +293,7 @@ public struct DepthPersonDetector: Sendable {
                     let y = topRow[c] + Int(dy * fy / z)
                     guard y < h else { return false }
                     let m = depth.metres[y * w + x]
-                    return m > 0 && m < z - Self.occluderGap(z)
+                    return Self.isNearer(m, than: z)
                 }
             }
             if headWidth < p.minHeadWidth, !touchesSide, !cutByNearer, right - left + 1 >= 3 || occluding { continue }
@@ -344,7 +346,7 @@ public struct DepthPersonDetector: Sendable {
                     guard a >= 0 else {
                         // No body here: is something nearer in front of it?
                         let m = depth.metres[row + centreX]
-                        if m > 0, m < z - Self.occluderGap(z) { hidden = true }
+                        if Self.isNearer(m, than: z) { hidden = true }
                         continue
                     }
                     var b = a
@@ -353,7 +355,7 @@ public struct DepthPersonDetector: Sendable {
                     // A run cut short by something nearer has an unknown width: the body goes on behind it.
                     for edge in [a - 1, b + 1] where edge >= 0 && edge < w {
                         let m = depth.metres[row + edge]
-                        if m > 0, m < z - Self.occluderGap(z) { hidden = true }
+                        if Self.isNearer(m, than: z) { hidden = true }
                     }
                     let touches = a == 0 || b == w - 1
                     // A body's two sides lie at about the same depth; a surface seen edge-on recedes.
@@ -366,7 +368,7 @@ public struct DepthPersonDetector: Sendable {
                 let aboveRow = top - 1
                 let cutAbove = aboveRow >= 0 && {
                     let m = depth.metres[aboveRow * w + box.x0 + centre]
-                    return m > 0 && m < z - Self.occluderGap(z)
+                    return Self.isNearer(m, than: z)
                 }()
                 let needed = cutAbove ? max(0.3, 1.5 * headWidth) : p.minTorsoWidth
                 torsoOK = widest >= needed || !cutAbove && r1 >= h && widest == 0
