@@ -42,35 +42,56 @@ extension DepthCodec {
     /// Writes pixels' metres into a stored depth image, in place, in this encoding.
     public func encode(_ updates: [(index: Int, metres: Float)], into image: inout DecodedPNG) {
         guard !updates.isEmpty else { return }
-        // The image is moved out (the caller's variable holds a placeholder meanwhile) so that its
-        // raster can change in place when nothing else holds it; switching on a tuple with the image
-        // kept a second reference and copied the whole depth image on the first write (perf: the
-        // copies' share of a 640×480 run halved, 1.1% → 0.6%).
-        var taken = DecodedPNG.sixteen(Raster(width: 0, height: 0, channels: 1, samples: []))
-        swap(&taken, &image)
-        switch consume taken {
-        case .eight(var raster) where encoding == .carlaRaw:
-            let c = raster.channels
-            for (index, metres) in updates {
-                let v = UInt32(min(16_777_215, max(0, (metres * Float(16_777_215) / DepthEncoding.carlaFarPlane).rounded())))
-                raster.samples[index * c] = UInt8(v & 0xFF)
-                raster.samples[index * c + 1] = UInt8((v >> 8) & 0xFF)
-                raster.samples[index * c + 2] = UInt8(v >> 16)
+        switch encoding {
+        case .carlaRaw:
+            image.modifyEight { raster in
+                let c = raster.channels
+                for (index, metres) in updates {
+                    let v = UInt32(min(16_777_215, max(0, (metres * Float(16_777_215) / DepthEncoding.carlaFarPlane).rounded())))
+                    raster.samples[index * c] = UInt8(v & 0xFF)
+                    raster.samples[index * c + 1] = UInt8((v >> 8) & 0xFF)
+                    raster.samples[index * c + 2] = UInt8(v >> 16)
+                }
             }
-            image = .eight(raster)
-        case .eight(var raster) where encoding == .carlaGray || encoding == .carlaLog:
-            for (index, metres) in updates {
-                let level = Self.carla8Level(metres: metres, encoding: encoding)
-                for c in 0..<min(3, raster.channels) { raster.samples[index * raster.channels + c] = level }
+        case .carlaGray, .carlaLog:
+            image.modifyEight { raster in
+                for (index, metres) in updates {
+                    let level = Self.carla8Level(metres: metres, encoding: encoding)
+                    for c in 0..<min(3, raster.channels) { raster.samples[index * raster.channels + c] = level }
+                }
             }
-            image = .eight(raster)
-        case .sixteen(var raster) where encoding == .mm16:
-            for (index, metres) in updates {
-                raster.samples[index] = UInt16(min(Float(UInt16.max - 1), max(1, (metres / scale).rounded())))
+        case .mm16:
+            image.modifySixteen { raster in
+                for (index, metres) in updates {
+                    raster.samples[index] = UInt16(min(Float(UInt16.max - 1), max(1, (metres / scale).rounded())))
+                }
             }
-            image = .sixteen(raster)
-        case let other:
-            image = other
         }
+    }
+}
+
+extension DecodedPNG {
+    /// An image of no pixels, held by a variable while its raster is out being changed.
+    static let placeholder = DecodedPNG.sixteen(Raster(width: 0, height: 0, channels: 1, samples: []))
+
+    /// Changes the 8-bit raster in place (nothing when the samples are 16-bit).
+    ///
+    /// The raster is taken out and the enum left holding a placeholder before `body` runs, so the
+    /// raster's samples have one owner and change without a copy. Binding the payload in a `switch`
+    /// and writing to it kept the enum's reference alive and copied the whole depth image for every
+    /// head (perf on a 1280×720 run: 2% of the CPU in that memmove).
+    mutating func modifyEight(_ body: (inout Raster<UInt8>) -> Void) {
+        guard case .eight(var raster) = self else { return }
+        self = Self.placeholder
+        body(&raster)
+        self = .eight(raster)
+    }
+
+    /// Changes the 16-bit raster in place (nothing when the samples are 8-bit); see `modifyEight`.
+    mutating func modifySixteen(_ body: (inout Raster<UInt16>) -> Void) {
+        guard case .sixteen(var raster) = self else { return }
+        self = Self.placeholder
+        body(&raster)
+        self = .sixteen(raster)
     }
 }

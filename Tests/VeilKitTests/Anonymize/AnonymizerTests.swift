@@ -174,4 +174,23 @@ import Testing
             #expect(decoded.metres.enumerated().filter { mask[$0.offset] != 0 }.allSatisfy { abs($0.element - 4) < 0.2 })
         }
     }
+
+    /// The stored image is written in place: a frame's depth image (3.7 MB at 1280×720) is not copied
+    /// once per head, which a second reference to its samples would force.
+    @Test(arguments: [DepthEncoding.carlaRaw, .carlaGray, .mm16])
+    func updatesChangeTheStoredImageWithoutCopyingIt(encoding: DepthEncoding) throws {
+        let codec = DepthCodec(encoding: encoding)
+        var image = codec.encode(DepthMap(width: 32, height: 16, metres: [Float](repeating: 7, count: 32 * 16)))
+        func storage(_ image: DecodedPNG) -> UnsafeRawPointer? {
+            switch image {
+            case .eight(let r): r.samples.withUnsafeBytes { $0.baseAddress }
+            case .sixteen(let r): r.samples.withUnsafeBytes { $0.baseAddress }
+            }
+        }
+        let before = storage(image)
+        for head in 0..<3 { codec.encode([(index: 40 + head, metres: 5)], into: &image) }
+        #expect(storage(image) == before)
+        let metres = try codec.decode(image, path: "d.png")
+        #expect(metres.metres[41] < metres.metres[39] && metres.metres[39] == metres.metres[0])
+    }
 }
