@@ -243,10 +243,12 @@ case "png-settings":
     let settings: [(String, PNGCodec.EncodeSettings)] = [
         ("level 1, Sub, RLE (Veil)", .fast), ("level 1, Up, RLE", .init(level: 1, filters: 0x20, strategy: 3)),
         ("level 1, None, RLE", .init(level: 1, filters: 0x08, strategy: 3)), ("level 1, Sub, Huffman", .init(level: 1, filters: 0x10, strategy: 2)),
-        ("level 1, None, Huffman", .init(level: 1, filters: 0x08, strategy: 2)), ("level 1, Paeth, default (Veil depth)", .depth),
-        ("level 1, Up, default", .init(level: 1, filters: 0x20, strategy: 0)), ("level 1, Sub, default", .init(level: 1, filters: 0x10, strategy: 0)),
+        ("level 1, None, Huffman", .init(level: 1, filters: 0x08, strategy: 2)), ("level 1, Paeth, default", .init(level: 1, filters: 0x80, strategy: 0)),
+        ("level 1, Up, default (Veil depth)", .depth), ("level 1, Sub, default", .init(level: 1, filters: 0x10, strategy: 0)),
         ("level 1, Avg, default", .init(level: 1, filters: 0x40, strategy: 0)), ("level 1, Paeth, RLE", .init(level: 1, filters: 0x80, strategy: 3)),
         ("level 1, Up, filtered", .init(level: 1, filters: 0x20, strategy: 1)),
+        ("level 2, all filters", .init(level: 2, filters: 0xF8, strategy: 0)),
+        ("libpng default (level 6, all)", .libpngDefault),
         ("level 0", .init(level: 0, filters: 0x08, strategy: 0)),
     ]
     for (name, setting) in settings {
@@ -254,6 +256,13 @@ case "png-settings":
         let ms = try measure(runs: 7) { bytes = try PNGCodec.encode(raster, settings: setting) }
         let decodeMs = try measure(runs: 7) { _ = try PNGCodec.decode(bytes, path: "x.png") }
         print(pad(name, to: 28) + String(format: "%8.2f ms  %8.2f ms decode  %7.0f KiB", ms, decodeMs, Double(bytes.count) / 1024))
+    }
+case "decode":
+    // decode FILE...: median milliseconds to decode each image file as Veil reads it (one core).
+    for path in arguments.dropFirst() {
+        let bytes = try FileIO.read(URL(fileURLWithPath: path))
+        let ms = try measure(runs: 15) { _ = try PNGCodec.decode(bytes, path: path) }
+        print(pad(path, to: 60) + String(format: "%8.2f ms  %7.0f KiB", ms, Double(bytes.count) / 1024))
     }
 case "anonymize":
     // anonymize [runs]: milliseconds of each method on one 100×100 px head in a 1280×720 frame.
