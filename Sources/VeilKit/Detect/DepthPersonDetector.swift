@@ -35,7 +35,21 @@ public struct DepthPersonDetector: Sendable {
         /// Heads expected to be fewer pixels tall than this are not searched for: below it no face is
         /// recognisable, and depth alone cannot tell a head from a sliver of a car.
         public var minHeadPixels: Float = 3.3
+        /// An occluding top edge: the pixel above lies at least this much farther, plus this much per
+        /// metre of depth. Small for exact depth (CARLA's), which finds a person within a few
+        /// centimetres of a wall behind them; `forSensorDepth` raises it above a real camera's noise.
+        public var occludingEdge: Float = 0.035
+        public var occludingEdgePerMetre: Float = 0.004
         public init() {}
+
+        /// The same thresholds for depth from a real sensor (noise of centimetres that grows with
+        /// distance): occluding edges must step 0.12 m + 0.6% of the depth.
+        public var forSensorDepth: Parameters {
+            var p = self
+            p.occludingEdge = max(p.occludingEdge, 0.12)
+            p.occludingEdgePerMetre = max(p.occludingEdgePerMetre, 0.006)
+            return p
+        }
     }
 
     public var parameters = Parameters()
@@ -241,7 +255,7 @@ public struct DepthPersonDetector: Sendable {
                 if occluding {
                     guard y > 0 else { continue }
                     let above = depth.metres[(y - 1) * w + x]
-                    guard above == DepthMap.beyondRange || above - m > 0.12 + 0.006 * m else { continue }
+                    guard above == DepthMap.beyondRange || above - m > p.occludingEdge + p.occludingEdgePerMetre * m else { continue }
                     let hm = height(x, y, m)
                     guard hm >= p.minTopHeight, hm <= p.maxTopHeight + 0.05 else { continue }
                 }

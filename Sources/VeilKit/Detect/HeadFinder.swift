@@ -69,11 +69,14 @@ public struct HeadFinder: Sendable {
             // the search: holes within a surface filled, then a 3×3 median. The mask reads the raw
             // depth. On synthetic recordings degraded like a stereo camera (`VeilBench rgbd-camera`):
             // false heads 7576 → 140 in 192 frames, head recall 0–5 m 0.41 → 1.00, 5–10 m 0.63 → 0.89.
+            // Its occluding edges must also step past its noise.
             var search = depth
+            var detector = depthDetector
             if holes > 0 {
                 search = try ImageOps.median3(depth.fillingSurfaceHoles(fx: Float(intrinsics.fx), fy: Float(intrinsics.fy)))
+                detector.parameters = detector.parameters.forSensorDepth
             }
-            heads = depthDetector.detect(depth: search, intrinsics: intrinsics, ground: ground)
+            heads = detector.detect(depth: search, intrinsics: intrinsics, ground: ground)
             if kind == .hog {
                 // Confirm each depth head with HOG on a 1 × 2 m window (64 × 128 at the detector's
                 // proportions) from just above the head, at the scale its depth gives.
