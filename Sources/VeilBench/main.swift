@@ -235,11 +235,24 @@ case "rgbd-camera":
     let a = Array(arguments.dropFirst())
     guard a.count >= 2 else { FileHandle.standardError.write(Data("usage: VeilBench rgbd-camera RECORDING OUT [max-range-m]\n".utf8)); exit(64) }
     try rgbdCamera(from: URL(fileURLWithPath: a[0]), to: URL(fileURLWithPath: a[1]), maxRange: a.count > 2 ? Float(a[2]) ?? 10 : 10)
+case "depth-noise":
+    // depth-noise RECORDING...: for the first 5 frames, the share of depth pixels with 0.5, 2 and
+    // 10 mm of noise or more, and the PNG setting Veil writes the depth with.
+    for path in arguments.dropFirst() {
+        let recording = try Recording(at: URL(fileURLWithPath: path))
+        let reader = try FrameReader(recording: recording)
+        print(path)
+        for files in recording.frames.prefix(5) {
+            guard let depth = try reader.read(files).depth else { continue }
+            let shares = [Float(0.0005), 0.002, 0.01].map { depth.noiseFraction(above: $0).map { String(format: "%5.2f", $0) } ?? "  –  " }
+            let setting = PNGCodec.EncodeSettings.forDepth(depth) == .depth ? "depth (Up)" : "fast (Sub, RLE)"
+            print("  frame \(files.number): ≥0.5 mm \(shares[0])  ≥2 mm \(shares[1])  ≥10 mm \(shares[2])  → \(setting)")
+        }
+    }
 case "png-settings":
-    // png-settings FILE.png: encode time and size of one real file under each PNG write setting.
+    // png-settings FILE.png: encode time and size of one real file (8- or 16-bit) under each PNG write setting.
     let a = Array(arguments.dropFirst())
     let decoded = try PNGCodec.decode(try FileIO.read(URL(fileURLWithPath: a[0])), path: a[0])
-    guard case .eight(let raster) = decoded else { print("8-bit PNGs only"); exit(1) }
     let settings: [(String, PNGCodec.EncodeSettings)] = [
         ("level 1, Sub, RLE (Veil)", .fast), ("level 1, Up, RLE", .init(level: 1, filters: 0x20, strategy: 3)),
         ("level 1, None, RLE", .init(level: 1, filters: 0x08, strategy: 3)), ("level 1, Sub, Huffman", .init(level: 1, filters: 0x10, strategy: 2)),
@@ -253,7 +266,7 @@ case "png-settings":
     ]
     for (name, setting) in settings {
         var bytes: [UInt8] = []
-        let ms = try measure(runs: 7) { bytes = try PNGCodec.encode(raster, settings: setting) }
+        let ms = try measure(runs: 7) { bytes = try PNGCodec.encode(decoded, settings: setting) }
         let decodeMs = try measure(runs: 7) { _ = try PNGCodec.decode(bytes, path: "x.png") }
         print(pad(name, to: 28) + String(format: "%8.2f ms  %8.2f ms decode  %7.0f KiB", ms, decodeMs, Double(bytes.count) / 1024))
     }

@@ -170,7 +170,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
             lap(.anonymize)
             var encoded = EncodedFrame(files: [(colorURL, try encodeColor(frame.rgb, url: colorURL))])
             if let depthURL, let image = frame.depthImage {
-                encoded.files.append((depthURL, try PNGCodec.encode(image, settings: .depth)))
+                encoded.files.append((depthURL, try PNGCodec.encode(image, settings: .forDepth(frame.depth))))
             }
             lap(.encode)
             if options.score, let truth = try FrameGroundTruth.load(recording: recording, files: files, depth: frame.depth) {
@@ -226,7 +226,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
                 let frame = try reader.read(frames[index])
                 _ = try encodeColor(frame.rgb, url: colorOutput(frames[index]))
                 if options.writeDepth, let image = frame.depthImage {
-                    _ = try PNGCodec.encode(image, settings: .depth)
+                    _ = try PNGCodec.encode(image, settings: .forDepth(frame.depth))
                 }
             } catch {
                 failure.set(error)

@@ -72,3 +72,43 @@ import Testing
         }
     }
 }
+
+@Suite struct DepthNoiseTests {
+    /// A street-like depth: a slanted wall (planar depth, as a renderer gives it) with a box in front,
+    /// plus Gaussian noise of `sigma` metres and every 13th pixel a hole.
+    static func scene(sigma: Float, width: Int = 320, height: Int = 240) -> DepthMap {
+        var generator = SplitMix64(seed: 11)
+        var metres = [Float](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let i = y * width + x
+                if i % 13 == 0 { continue }
+                var m = 8 + Float(x) * 0.01 + Float(y) * 0.004
+                if (100..<180).contains(x), (60..<200).contains(y) { m = 4 }
+                // Irwin–Hall: the sum of 12 uniforms minus 6 is close to a unit Gaussian.
+                let g = (0..<12).reduce(Float(-6)) { s, _ in s + Float(generator.next() >> 40) / Float(1 << 24) }
+                metres[i] = m + sigma * g
+            }
+        }
+        return DepthMap(width: width, height: height, metres: metres)
+    }
+
+    @Test func renderedDepthIsWrittenWithTheUpFilterAndACamerasWithRunLengths() throws {
+        #expect(try #require(Self.scene(sigma: 0).noiseFraction(above: 0.002)) < 0.05)
+        #expect(try #require(Self.scene(sigma: 0.01).noiseFraction(above: 0.002)) > 0.8)
+        #expect(PNGCodec.EncodeSettings.forDepth(Self.scene(sigma: 0)) == .depth)
+        #expect(PNGCodec.EncodeSettings.forDepth(Self.scene(sigma: 0.0002)) == .depth)
+        #expect(PNGCodec.EncodeSettings.forDepth(Self.scene(sigma: 0.01)) == .fast)
+        #expect(PNGCodec.EncodeSettings.forDepth(nil) == .depth)
+        // Too few readings to tell: the rendered-depth setting.
+        #expect(PNGCodec.EncodeSettings.forDepth(DepthMap(width: 4, height: 4, metres: [Float](repeating: 0, count: 16))) == .depth)
+    }
+
+    @Test func eitherSettingWritesTheSameSamples() throws {
+        let codec = DepthCodec(encoding: .mm16)
+        let image = codec.encode(Self.scene(sigma: 0.01))
+        for settings in [PNGCodec.EncodeSettings.depth, .fast] {
+            #expect(try PNGCodec.decode(try PNGCodec.encode(image, settings: settings), path: "d.png") == image)
+        }
+    }
+}
