@@ -32,9 +32,15 @@ public struct DepthPersonDetector: Sendable {
         public var headHalfWidth: Float = 0.13
         public var chinDepth: Float = 0.24
         public var neckHalfWidth: Float = 0.12
-        /// Heads expected to be fewer pixels tall than this are not searched for: below it no face is
-        /// recognisable, and depth alone cannot tell a head from a sliver of a car.
-        public var minHeadPixels: Float = 3.3
+        /// Heads expected to be fewer pixels tall than this are not searched for: below it depth alone
+        /// cannot tell a head from a sliver of a car.
+        public var minHeadPixels: Float = 2.5
+        /// Heads expected under `tinyHeadPixels` tall (no face recognisable, but their pixels are
+        /// still someone's head) count only with their top at least `minTinyHeadTop` above the
+        /// ground: an adult's. At that size a car body's corner or a bin (tops 1.0–1.2 m) passes
+        /// every shape test (`Fixtures/negatives-640x480`: 9 false heads without this, 0 with it).
+        public var tinyHeadPixels: Float = 3.3
+        public var minTinyHeadTop: Float = 1.3
         /// An occluding top edge: the pixel above lies at least this much farther, plus this much per
         /// metre of depth. Small for exact depth (CARLA's), which finds a person within a few
         /// centimetres of a wall behind them; `forSensorDepth` raises it above a real camera's noise.
@@ -297,7 +303,10 @@ public struct DepthPersonDetector: Sendable {
             let headWidth = Float(right - left + 1) * z / fx
             let touchesSide = (box.x0 + left == 0) || (box.x0 + right == w - 1)
             if ground != nil, peak < p.minTopHeight || peak > p.maxTopHeight { continue }
-            if 0.23 * fy / z < p.minHeadPixels { continue }
+            let expectedPixels = 0.23 * fy / z
+            if expectedPixels < p.minHeadPixels { continue }
+            // A tiny head needs a ground plane to measure its top against.
+            if expectedPixels < p.tinyHeadPixels, ground == nil || peak < p.minTinyHeadTop { continue }
             if !touchesSide, headWidth > p.maxHeadWidth { continue }
             // A head partly hidden behind a nearer one (people in a crowd) shows only a sliver
             // beside it: like a head cut by the frame edge, it may be narrower than any head.

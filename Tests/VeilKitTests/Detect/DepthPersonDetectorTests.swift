@@ -93,6 +93,18 @@ import Testing
         #expect(score.falseHeads == 0)
     }
 
+    @Test func distantPersonWithAHeadOfThreePixelsIsCovered() throws {
+        // 800×600 at 90°: fy = 400, so a 0.23 m head 32 m away is 2.9 px tall — no face to see, but
+        // its pixels are still someone's head. Beside it, a bin and a hydrant as far away.
+        let props = [
+            Prop(kind: .bin, x: 2.5, z: 31, yaw: 0.2, size: Vec3(0.6, 1.0, 0.6), colour: Vec3(0.2, 0.5, 0.2)),
+            Prop(kind: .hydrant, x: -3, z: 30, yaw: 0, size: Vec3(0.3, 0.8, 0), colour: Vec3(0.8, 0.1, 0.1)),
+        ]
+        let (score, heads) = try Self.search(people: [Self.person(1, x: 0.5, z: 32, seed: 12)], props: props)
+        #expect(score.total.allHeads == 1 && score.total.allCovered == 1, "heads found at \(heads.map(\.box))")
+        #expect(score.falseHeads == 0)
+    }
+
     @Test func hardNegativesAloneGiveNoHeads() throws {
         let props = [
             Prop(kind: .pole, x: -2, z: 6, yaw: 0, size: Vec3(0.15, 5, 0), colour: Vec3(0.4, 0.4, 0.4)),
