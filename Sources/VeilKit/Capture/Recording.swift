@@ -66,6 +66,7 @@ public struct Recording: Sendable {
         func firstFolder(_ names: [String]) -> String? { names.first { folders.contains($0) } }
 
         var streams = Streams()
+        var ambiguous: [UnpairedFile] = []
         if let colorFolder = firstFolder(RecordingLayout.colorFolders) {
             let colorFiles = try Recording.images(in: root, folder: colorFolder, extensions: ["png", "jpg", "jpeg"])
             let allNumeric = colorFiles.allSatisfy { ($0 as NSString).deletingPathExtension.allSatisfy(\.isNumber) }
@@ -81,24 +82,34 @@ public struct Recording: Sendable {
                 streams.instance = try Recording.images(in: root, folder: folder, extensions: ["png"]).map { "\(folder)/\($0)" }
             }
         } else {
-            let files = entries.filter { !folders.contains($0) }.sorted()
-            func prefixed(_ prefixes: [String], _ extensions: Set<String>) -> [String] {
+            let files = entries.filter { !folders.contains($0) && !$0.hasPrefix(".") }.sorted()
+            func named(_ words: Set<String>, _ extensions: Set<String>) -> [String] {
                 files.filter { name in
-                    let lower = name.lowercased()
-                    return extensions.contains((lower as NSString).pathExtension)
-                        && prefixes.contains { lower.hasPrefix($0 + "-") || lower.hasPrefix($0 + "_") }
+                    extensions.contains((name.lowercased() as NSString).pathExtension)
+                        && !RecordingLayout.words(ofFileNamed: name).isDisjoint(with: words)
                 }
             }
-            streams.color = prefixed(RecordingLayout.flatColorPrefixes, ["png", "jpg", "jpeg"])
+            streams.color = named(RecordingLayout.flatColorWords, ["png", "jpg", "jpeg"])
             guard !streams.color.isEmpty else {
                 throw VeilError.notARecording(
                     path: root.path,
-                    reason: "found neither an rgb/ or color/ folder nor rgb-N.png files (folders: \(folders.sorted().joined(separator: ", ")))")
+                    reason: "found neither an rgb/ or color/ folder nor files named like rgb-N.png or frame-N.color.jpg"
+                        + " (folders: \(folders.sorted().joined(separator: ", ")))")
             }
             layout = .flat
-            streams.depth = prefixed(RecordingLayout.flatDepthPrefixes, ["png"])
-            streams.semantic = prefixed(RecordingLayout.flatSemanticPrefixes, ["png"])
-            streams.instance = prefixed(RecordingLayout.flatInstancePrefixes, ["png"])
+            streams.depth = named(RecordingLayout.flatDepthWords, ["png"])
+            streams.semantic = named(RecordingLayout.flatSemanticWords, ["png"])
+            streams.instance = named(RecordingLayout.flatInstanceWords, ["png"])
+            // A file naming two streams (rgb-depth-3.png) belongs to neither: it is reported unpaired.
+            let claimed = [streams.color, streams.depth, streams.semantic, streams.instance].flatMap { $0 }
+            let twice = Set(Dictionary(grouping: claimed, by: { $0 }).filter { $0.value.count > 1 }.keys)
+            if !twice.isEmpty {
+                streams.color.removeAll { twice.contains($0) }
+                streams.depth.removeAll { twice.contains($0) }
+                streams.semantic.removeAll { twice.contains($0) }
+                streams.instance.removeAll { twice.contains($0) }
+                ambiguous = twice.sorted().map { UnpairedFile(path: $0, reason: "its name names more than one stream") }
+            }
         }
         guard !streams.color.isEmpty else {
             throw VeilError.notARecording(path: root.path, reason: "the colour folder holds no PNG or JPEG frames")
@@ -106,7 +117,9 @@ public struct Recording: Sendable {
         hasDepth = !streams.depth.isEmpty
         hasSemantic = !streams.semantic.isEmpty
         hasInstance = !streams.instance.isEmpty
-        (frames, unpaired) = Recording.pair(streams, root: root)
+        let (paired, strays) = Recording.pair(streams, root: root)
+        frames = paired
+        unpaired = ambiguous + strays
     }
 
     /// The relative paths of each stream's files.

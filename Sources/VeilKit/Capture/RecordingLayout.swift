@@ -4,7 +4,9 @@ import Foundation
 public enum RecordingLayout: String, Sendable, Codable {
     /// `rgb/`, `depth/`, optional `semantic/` and `instance/`, each with `NNNNNN.png` as CARLA's `save_to_disk` writes.
     case carla
-    /// `rgb-N.png` (or `pointcloud-N.png`) and `depth-N.png` side by side in one folder.
+    /// Every stream side by side in one folder, told apart by a word in the name: `rgb-N.png` (or
+    /// `pointcloud-N.png`) and `depth-N.png` as CARLA's examples write them, or
+    /// `frame-NNNNNN.color.jpg` and `frame-NNNNNN.depth.png` as 7-Scenes and BundleFusion do.
     case flat
     /// `rgb/` or `color/` with `<anything><number>.jpg|png`, and `depth/<anything><number>.png`.
     case generic
@@ -18,11 +20,17 @@ public enum RecordingLayout: String, Sendable, Codable {
     /// Folder names holding CARLA's instance segmentation.
     static let instanceFolders = ["instance", "instance_segmentation", "instance-segmentation"]
 
-    /// Flat-layout prefixes for each stream.
-    static let flatColorPrefixes = ["rgb", "pointcloud", "color"]
-    static let flatDepthPrefixes = ["depth"]
-    static let flatSemanticPrefixes = ["semantic", "semseg", "seg"]
-    static let flatInstancePrefixes = ["instance"]
+    /// Flat-layout words for each stream: one of the words of a file's name (split at `.`, `_`
+    /// and `-`, without the extension) names its stream.
+    static let flatColorWords: Set<String> = ["rgb", "pointcloud", "color", "colour"]
+    static let flatDepthWords: Set<String> = ["depth"]
+    static let flatSemanticWords: Set<String> = ["semantic", "semseg", "seg"]
+    static let flatInstanceWords: Set<String> = ["instance"]
+
+    /// The lowercased words of a file name without its extension.
+    static func words(ofFileNamed name: String) -> Set<String> {
+        Set((name as NSString).deletingPathExtension.lowercased().split { ".-_".contains($0) }.map(String.init))
+    }
 }
 
 /// The frame number of a file: the last run of digits in its name without extension.

@@ -39,6 +39,26 @@ import Testing
         #expect(try FrameReader(recording: recording).depthCodec?.encoding == .mm16)
     }
 
+    @Test func oneFolderWithStreamsNamedAfterTheFrameIsRecognised() throws {
+        // 7-Scenes and BundleFusion write frame-NNNNNN.color.jpg, frame-NNNNNN.depth.png and a pose.
+        let folder = try TemporaryFolder()
+        let jpeg = try JPEGCodec.encode(TestImages.rgb(width: 8, height: 6))
+        let depth = try TestImages.depthPNG(width: 8, height: 6, encoding: .mm16)
+        for n in 0..<3 {
+            try folder.write(jpeg, to: String(format: "frame-%06d.color.jpg", n))
+            try folder.write(depth, to: String(format: "frame-%06d.depth.png", n))
+            try folder.write(Array("1 0 0 0".utf8), to: String(format: "frame-%06d.pose.txt", n))
+        }
+        try folder.write(depth, to: "frame-000007_rgb_depth.png")
+        let recording = try Recording(at: folder.url)
+        #expect(recording.layout == .flat)
+        #expect(recording.frames.map(\.number) == [0, 1, 2])
+        #expect(recording.frames.map { $0.depth?.lastPathComponent } == ["frame-000000.depth.png", "frame-000001.depth.png", "frame-000002.depth.png"])
+        #expect(recording.unpaired.map(\.path) == ["frame-000007_rgb_depth.png"])
+        let frame = try FrameReader(recording: recording).read(recording.frames[2])
+        #expect(frame.rgb.width == 8 && frame.depth?.width == 8)
+    }
+
     @Test func genericLayoutPairsDifferentNames() throws {
         let folder = try TemporaryFolder()
         let jpeg = try JPEGCodec.encode(TestImages.rgb(width: 8, height: 6))
