@@ -49,8 +49,15 @@ struct RecordingOptions: ParsableArguments {
                      carlaVersion: carlaVersion)
     }
 
-    /// Opens the recording at `path` with these options.
+    /// Opens the recording at `path` with these options, warning on stderr when a recording that is
+    /// not CARLA's gives no intrinsics: the detector measures people in metres through them.
     func open(_ path: String) throws -> Recording {
-        try Recording(at: URL(fileURLWithPath: path), overrides: overrides)
+        let recording = try Recording(at: URL(fileURLWithPath: path), overrides: overrides)
+        if recording.layout != .carla, recording.hasDepth, !recording.camera.hasIntrinsics {
+            FileHandle.standardError.write(Data(("veil: warning: \(recording.root.path) gives no intrinsics (camera.json, --fov or --fx/--fy),"
+                + " so CARLA's 90° field of view is assumed; a real camera's differs (a RealSense D435's colour is about 69°),"
+                + " and people measured through wrong intrinsics may be missed.\n").utf8))
+        }
+        return recording
     }
 }

@@ -39,6 +39,12 @@ public struct Recording: Sendable {
     public let hasInstance: Bool
     /// `camera.json`, merged with overrides.
     public let camera: CameraConfig
+    /// Whether colour and depth were paired by the timestamps in their names (frame numbers are then
+    /// the colour frame's timestamp in microseconds) rather than by equal frame numbers.
+    public let pairedByTimestamp: Bool
+    /// Whether the folder is a TUM RGB-D sequence (its `depth.txt` says so): depth then defaults to
+    /// TUM's 5000 units a metre and the intrinsics to TUM's defaults (fx = fy = 525, 640×480).
+    public let isTUM: Bool
 
     /// Scans `root`, recognising its layout and pairing its files.
     ///
@@ -58,7 +64,17 @@ public struct Recording: Sendable {
         } catch {
             throw VeilError.notARecording(path: root.path, reason: "cannot list it (\(error.localizedDescription))")
         }
-        let fileConfig = try CameraConfig.load(from: root.appendingPathComponent("camera.json"))
+        var fileConfig = try CameraConfig.load(from: root.appendingPathComponent("camera.json"))
+        isTUM = Recording.isTUMSequence(root)
+        if isTUM {
+            // What TUM documents for its sequences, unless camera.json or the flags say otherwise.
+            let tum = CameraConfig.tumDefaults
+            if fileConfig.depthScale == nil { fileConfig.depthScale = tum.depthScale }
+            if !fileConfig.hasIntrinsics {
+                (fileConfig.fx, fileConfig.fy, fileConfig.cx, fileConfig.cy) = (tum.fx, tum.fy, tum.cx, tum.cy)
+                (fileConfig.width, fileConfig.height) = (tum.width, tum.height)
+            }
+        }
         camera = fileConfig.overridden(by: overrides)
         try camera.validate(path: nil)
 
@@ -117,9 +133,10 @@ public struct Recording: Sendable {
         hasDepth = !streams.depth.isEmpty
         hasSemantic = !streams.semantic.isEmpty
         hasInstance = !streams.instance.isEmpty
-        let (paired, strays) = Recording.pair(streams, root: root)
+        let (paired, strays, byTimestamp) = Recording.pair(streams, root: root)
         frames = paired
         unpaired = ambiguous + strays
+        pairedByTimestamp = byTimestamp
     }
 
     /// The relative paths of each stream's files.
@@ -130,8 +147,76 @@ public struct Recording: Sendable {
         var instance: [String] = []
     }
 
-    /// Pairs streams by frame number; everything that does not pair is reported, never dropped silently.
-    static func pair(_ streams: Streams, root: URL) -> ([FrameFiles], [UnpairedFile]) {
+    /// Pairs streams by frame number — or, when colour and depth are named by timestamps that
+    /// differ between the two (`1305031102.175304.png`, as TUM RGB-D records them), colour and depth
+    /// by the nearest timestamps — and reports everything that does not pair, never dropping it silently.
+    static func pair(_ streams: Streams, root: URL) -> ([FrameFiles], [UnpairedFile], Bool) {
+        if let byTime = pairByTimestamp(streams, root: root) { return (byTime.0, byTime.1, true) }
+        let (frames, unpaired) = pairByNumber(streams, root: root)
+        return (frames, unpaired, false)
+    }
+
+    /// Colour and depth as far apart in time as TUM's `associate.py` allows (its default, 20 ms).
+    static let maxTimestampDifference = 0.02
+
+    /// Pairs colour and depth by the nearest timestamps, or nil when the names are not all
+    /// timestamps or equal frame numbers already pair most frames.
+    static func pairByTimestamp(_ streams: Streams, root: URL) -> ([FrameFiles], [UnpairedFile])? {
+        guard !streams.depth.isEmpty, streams.semantic.isEmpty, streams.instance.isEmpty else { return nil }
+        func stamps(_ paths: [String]) -> [(time: Double, path: String)]? {
+            var result: [(Double, String)] = []
+            for path in paths {
+                guard let t = timestamp(ofFileNamed: (path as NSString).lastPathComponent) else { return nil }
+                result.append((t, path))
+            }
+            return result.sorted { $0.0 < $1.0 }
+        }
+        guard let color = stamps(streams.color), let depth = stamps(streams.depth) else { return nil }
+        let depthNumbers = Set(streams.depth.compactMap { frameNumber(ofFileNamed: ($0 as NSString).lastPathComponent) })
+        let exact = streams.color.filter { frameNumber(ofFileNamed: ($0 as NSString).lastPathComponent).map(depthNumbers.contains) ?? false }
+        guard exact.count * 2 < color.count else { return nil }
+        // Greedy, as associate.py: every candidate pair within the limit, closest first, each file once.
+        var candidates: [(difference: Double, color: Int, depth: Int)] = []
+        var lower = 0
+        for (c, entry) in color.enumerated() {
+            while lower < depth.count, depth[lower].time < entry.time - maxTimestampDifference { lower += 1 }
+            var d = lower
+            while d < depth.count, depth[d].time <= entry.time + maxTimestampDifference {
+                candidates.append((abs(depth[d].time - entry.time), c, d))
+                d += 1
+            }
+        }
+        candidates.sort { ($0.difference, $0.color, $0.depth) < ($1.difference, $1.color, $1.depth) }
+        var depthOf = [Int?](repeating: nil, count: color.count), used = [Bool](repeating: false, count: depth.count)
+        for candidate in candidates where depthOf[candidate.color] == nil && !used[candidate.depth] {
+            depthOf[candidate.color] = candidate.depth
+            used[candidate.depth] = true
+        }
+        var frames: [FrameFiles] = [], unpaired: [UnpairedFile] = []
+        for (c, entry) in color.enumerated() {
+            let number = Int((entry.time * 1e6).rounded())
+            let depthURL = depthOf[c].map { root.appendingPathComponent(depth[$0].path) }
+            if depthURL == nil {
+                unpaired.append(UnpairedFile(path: entry.path, reason: "no depth file within 20 ms of its timestamp"))
+            }
+            frames.append(FrameFiles(number: number, color: root.appendingPathComponent(entry.path), depth: depthURL))
+        }
+        for (d, entry) in depth.enumerated() where !used[d] {
+            unpaired.append(UnpairedFile(path: entry.path, reason: "depth file that no colour frame's timestamp pairs with"))
+        }
+        return (frames, unpaired)
+    }
+
+    /// Whether `root` is a TUM RGB-D sequence: its `depth.txt` begins with TUM's header.
+    static func isTUMSequence(_ root: URL) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: root.appendingPathComponent("depth.txt").path) else { return false }
+        defer { try? handle.close() }
+        let head = String(decoding: handle.readData(ofLength: 64), as: UTF8.self)
+        return head.hasPrefix("# depth maps")
+    }
+
+    /// Pairs streams by equal frame numbers.
+    static func pairByNumber(_ streams: Streams, root: URL) -> ([FrameFiles], [UnpairedFile]) {
         var unpaired: [UnpairedFile] = []
         func index(_ paths: [String], stream: String) -> [Int: String] {
             var byNumber: [Int: String] = [:]
@@ -191,6 +276,7 @@ public struct Recording: Sendable {
 
     /// Frame numbers missing between the first and the last frame, as closed ranges.
     public var gaps: [ClosedRange<Int>] {
+        guard !pairedByTimestamp else { return [] }  // timestamps have no gaps to count
         var result: [ClosedRange<Int>] = []
         for (a, b) in zip(frames, frames.dropFirst()) where b.number > a.number + 1 {
             result.append((a.number + 1)...(b.number - 1))

@@ -54,3 +54,11 @@ public func frameNumber(ofFileNamed name: String) -> Int? {
     guard !digits.isEmpty, digits.count <= 18 else { return nil }
     return Int(digits)
 }
+
+/// The timestamp in a file's name, in seconds: names like `1305031102.175304.png` (TUM RGB-D).
+public func timestamp(ofFileNamed name: String) -> Double? {
+    let stem = (name as NSString).deletingPathExtension
+    let parts = stem.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 12 && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
+    return Double(stem)
+}

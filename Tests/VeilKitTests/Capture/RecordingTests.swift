@@ -59,6 +59,40 @@ import Testing
         #expect(frame.rgb.width == 8 && frame.depth?.width == 8)
     }
 
+    @Test func timestampNamedFramesPairWithTheNearestDepthAsTUMRecordsThem() throws {
+        // TUM RGB-D: colour and depth are named by their capture times, which never match exactly.
+        let folder = try TemporaryFolder()
+        let rgb = try TestImages.rgbPNG(width: 8, height: 6)
+        let depth = try TestImages.depthPNG(width: 8, height: 6, encoding: .mm16)
+        for name in ["1305031102.175304", "1305031102.211214", "1305031102.243211", "1305031102.500000"] {
+            try folder.write(rgb, to: "rgb/\(name).png")
+        }
+        for name in ["1305031102.160407", "1305031102.226738", "1305031102.262886", "1305031102.394882"] {
+            try folder.write(depth, to: "depth/\(name).png")
+        }
+        let recording = try Recording(at: folder.url)
+        #expect(recording.pairedByTimestamp && recording.gaps.isEmpty && !recording.isTUM)
+        #expect(recording.frames.map(\.number) == [1305031102175304, 1305031102211214, 1305031102243211, 1305031102500000])
+        // 175304 ↔ 160407 (14.9 ms), 211214 ↔ 226738 (15.5 ms); 243211 is nearer to 226738 (16.5 ms)
+        // than to 262886 (19.7 ms), but closest pairs go first and each file pairs once.
+        #expect(recording.frames.map { $0.depth?.lastPathComponent } ==
+                ["1305031102.160407.png", "1305031102.226738.png", "1305031102.262886.png", nil])
+        #expect(Set(recording.unpaired.map(\.path)) == ["rgb/1305031102.500000.png", "depth/1305031102.394882.png"])
+        #expect(try FrameReader(recording: recording).read(recording.frames[2]).depth != nil)
+    }
+
+    @Test func tumSequencesGetTUMsDepthScaleAndIntrinsicsUnlessTold() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(try TestImages.rgbPNG(width: 8, height: 6), to: "rgb/1305031102.175304.png")
+        try folder.write(try TestImages.depthPNG(width: 8, height: 6, encoding: .mm16), to: "depth/1305031102.160407.png")
+        try folder.write(Array("# depth maps\n# file: 'rgbd_dataset_freiburg1_xyz.bag'\n".utf8), to: "depth.txt")
+        let recording = try Recording(at: folder.url)
+        #expect(recording.isTUM && recording.camera.depthScale == 0.0002)
+        #expect(recording.camera.intrinsics(width: 640, height: 480) == Intrinsics(fx: 525, fy: 525, cx: 319.5, cy: 239.5))
+        let told = try Recording(at: folder.url, overrides: CameraConfig(fov: 60, depthScale: 0.001))
+        #expect(told.camera.depthScale == 0.001 && told.camera.intrinsics(width: 640, height: 480).fx != 525)
+    }
+
     @Test func genericLayoutPairsDifferentNames() throws {
         let folder = try TemporaryFolder()
         let jpeg = try JPEGCodec.encode(TestImages.rgb(width: 8, height: 6))
