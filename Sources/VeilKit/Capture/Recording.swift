@@ -195,6 +195,11 @@ public struct Recording: Sendable {
         var frames: [FrameFiles] = [], unpaired: [UnpairedFile] = []
         for (c, entry) in color.enumerated() {
             let number = Int((entry.time * 1e6).rounded())
+            if let previous = frames.last, previous.number == number {
+                unpaired.append(UnpairedFile(path: entry.path, reason: "colour frame at the same time as \(previous.color.lastPathComponent)"))
+                if let d = depthOf[c] { used[d] = false }
+                continue
+            }
             let depthURL = depthOf[c].map { root.appendingPathComponent(depth[$0].path) }
             if depthURL == nil {
                 unpaired.append(UnpairedFile(path: entry.path, reason: "no depth file within 20 ms of its timestamp"))
