@@ -33,6 +33,28 @@ public struct GroundPlane: Sendable, Equatable {
         }
         guard points.count >= 30 else { return nil }
         var generator = SplitMix64(seed: 0x5EED)
+        let minimum = max(20, points.count / 8)
+        guard var plane = ransac(points, generator: &generator, minimumScore: minimum) else { return nil }
+        plane = refine(plane, points: points)
+        // A level surface that ends within a few metres with another one well below it is a table
+        // or a desk (indoors, from an XR headset or a handheld camera), not the ground: measured from
+        // it, a seated person's head would be half a metre "tall". The lower surface is the floor
+        // when enough of the frame shows it. A ground that runs on into the distance stays.
+        let tolerance = { (p: SIMD3<Float>) in 0.04 + 0.004 * p.z }
+        let farthest = points.lazy.filter { abs(plane.height($0)) < tolerance($0) }.map(\.z).max() ?? 0
+        if farthest < 4 {
+            let below = points.filter { plane.height($0) < -0.4 }
+            if below.count >= max(20, points.count / 12),
+               let floor = ransac(below, generator: &generator, minimumScore: max(20, points.count / 12)) {
+                plane = refine(floor, points: below)
+            }
+        }
+        return plane
+    }
+
+    /// The up-facing plane below the camera that the most `points` lie on (80 random triples), if
+    /// at least `minimumScore` do.
+    static func ransac(_ points: [SIMD3<Float>], generator: inout SplitMix64, minimumScore: Int) -> GroundPlane? {
         var best: GroundPlane? = nil
         var bestScore = 0
         let up = SIMD3<Float>(0, -1, 0)
@@ -58,9 +80,7 @@ public struct GroundPlane: Sendable, Equatable {
                 best = GroundPlane(normal: n, offset: d)
             }
         }
-        guard var plane = best, bestScore >= max(20, points.count / 8) else { return nil }
-        plane = refine(plane, points: points)
-        return plane
+        return bestScore >= minimumScore ? best : nil
     }
 
     /// Least-squares refit of the plane to its inliers (three-point planes are noisy).

@@ -236,3 +236,41 @@ import Testing
         #expect((10..<40).allSatisfy { closed.metres[$0] == DepthMap.noReading })
     }
 }
+
+@Suite struct GroundPlaneTests {
+    /// Planar depth of a room seen by a camera 1.4 m above the floor, pitched `pitch` radians down:
+    /// the floor, a back wall 4 m ahead, and optionally a desk (top 0.75 m above the floor, 1 m wide,
+    /// from 0.5 to 1.5 m ahead) filling the middle of the lower frame.
+    static func room(desk: Bool, pitch: Float = 0.52, width: Int = 640, height: Int = 480) -> (DepthMap, Intrinsics) {
+        let k = Intrinsics(fx: 525, fy: 525, cx: 319.5, cy: 239.5)
+        var metres = [Float](repeating: 0, count: width * height)
+        let (c, s) = (cos(pitch), sin(pitch))
+        for v in 0..<height {
+            for u in 0..<width {
+                let dx = (Float(u) - Float(k.cx)) / Float(k.fx), dy = (Float(v) - Float(k.cy)) / Float(k.fy)
+                // World ray for a camera ray (dx, dy, 1): y down, z ahead, level.
+                let wy = dy * c + s, wz = -dy * s + c
+                var nearest = Float.infinity
+                if wz > 0 { nearest = 4 / wz }  // the wall (t is the planar depth: the camera ray's z is 1)
+                if wy > 0 {
+                    let t = 1.4 / wy
+                    nearest = min(nearest, t)  // the floor
+                    if desk {
+                        let t = 0.65 / wy, x = t * dx, z = t * wz
+                        if abs(x) <= 0.5, z >= 0.5, z <= 1.5 { nearest = min(nearest, t) }
+                    }
+                }
+                metres[v * width + u] = nearest
+            }
+        }
+        return (DepthMap(width: width, height: height, metres: metres), k)
+    }
+
+    @Test func theFloorIsTheGroundEvenWithADeskFillingTheView() throws {
+        let (bare, k) = Self.room(desk: false)
+        #expect(abs(try #require(GroundPlane.fit(depth: bare, intrinsics: k)).offset - 1.4) < 0.05)
+        let (withDesk, _) = Self.room(desk: true)
+        let ground = try #require(GroundPlane.fit(depth: withDesk, intrinsics: k))
+        #expect(abs(ground.offset - 1.4) < 0.05, "the ground was fitted \(ground.offset) m below the camera")
+    }
+}
