@@ -65,6 +65,10 @@ public enum DetectorKind: String, Sendable, CaseIterable, Codable {
     case hog
     /// Face cascades, or a `cv::dnn` face model; colour only.
     case face
+    /// Depth, and besides it the face detector over the whole colour frame: for real cameras, whose
+    /// depth ends a few metres out (people beyond it have no depth to be found in). Slow: the face
+    /// detector's cost every frame.
+    case depthAndFace = "depth+face"
     /// The best combination for the recording (see the README).
     case auto
 }

@@ -14,7 +14,7 @@ public struct HeadFinder: Sendable {
                 depthDetector: DepthPersonDetector = DepthPersonDetector()) throws {
         self.kind = kind
         self.depthDetector = depthDetector
-        if kind == .face || (kind == .auto && !hasDepth) {
+        if kind == .face || kind == .depthAndFace || (kind == .auto && !hasDepth) {
             faceDetector = try FaceDetector(model: faceModel.map { .centerFace(path: $0, threshold: 0.2) }
                                                 ?? .cascades(FaceDetector.defaultCascades))
         } else {
@@ -31,25 +31,8 @@ public struct HeadFinder: Sendable {
         switch kind {
         case .face,
              .auto where frame.depth == nil:
-            guard let faceDetector else {
-                throw VeilError.invalidConfiguration(path: nil, reason: "this recording has no depth in \(frame.files.color.path): use --detector face")
-            }
-            let depthAt = frame.depth
-            for face in try faceDetector.faces(in: frame.rgb) {
-                let window = FaceDetector.headWindow(face: face.box, width: w, height: h)
-                var z: Float? = nil
-                if let depthAt {
-                    var values: [Float] = []
-                    for y in face.box.y0...face.box.y1 { for x in face.box.x0...face.box.x1 {
-                        let m = depthAt[x, y]
-                        if DepthMap.isMeasured(m) { values.append(m) }
-                    } }
-                    values.sort()
-                    if !values.isEmpty { z = values[values.count / 4] }  // the face, not what is behind it
-                }
-                heads.append(HeadRegion(box: window, depth: z, person: window, source: "face"))
-            }
-        case .depth, .auto, .hog:
+            heads = try faceHeads(in: frame)
+        case .depth, .auto, .hog, .depthAndFace:
             guard let depth = frame.depth else {
                 throw VeilError.unexpectedContent(path: frame.files.color.path,
                                                   reason: "the \(kind.rawValue) detector needs depth, and this frame has none")
@@ -90,7 +73,38 @@ public struct HeadFinder: Sendable {
                 }
             }
         }
+        if kind == .depthAndFace {
+            // Faces the depth search did not already cover (beyond the camera's range, in a hole).
+            for face in try faceHeads(in: frame) where !heads.contains(where: { $0.box.iou(face.box) > 0.1 }) {
+                heads.append(face)
+            }
+        }
         let mask = HeadMasker.mask(heads: heads, depth: frame.depth, intrinsics: intrinsics, width: w, height: h)
         return (heads, mask)
+    }
+
+    /// The head windows of the faces the colour face detector finds in `frame`.
+    func faceHeads(in frame: Frame) throws -> [HeadRegion] {
+        guard let faceDetector else {
+            throw VeilError.invalidConfiguration(path: nil, reason: "this recording has no depth in \(frame.files.color.path): use --detector face")
+        }
+        let (w, h) = (frame.rgb.width, frame.rgb.height)
+        let depthAt = frame.depth
+        var heads: [HeadRegion] = []
+        for face in try faceDetector.faces(in: frame.rgb) {
+                let window = FaceDetector.headWindow(face: face.box, width: w, height: h)
+                var z: Float? = nil
+                if let depthAt {
+                    var values: [Float] = []
+                    for y in face.box.y0...face.box.y1 { for x in face.box.x0...face.box.x1 {
+                        let m = depthAt[x, y]
+                        if DepthMap.isMeasured(m) { values.append(m) }
+                    } }
+                    values.sort()
+                    if !values.isEmpty { z = values[values.count / 4] }  // the face, not what is behind it
+                }
+                heads.append(HeadRegion(box: window, depth: z, person: window, source: "face"))
+            }
+        return heads
     }
 }

@@ -169,6 +169,24 @@ import Testing
         #expect(score.falseHeads <= 1)
     }
 
+    @Test func depthAndFaceFindsAFaceBeyondTheDepthCamerasRange() throws {
+        guard let samples = SharedSamples.root else { return }
+        let recording = try Recording(at: samples.appendingPathComponent("walker-closeup"))
+        let colourOnly = try FrameReader(recording: recording).read(recording.frames[0])
+        // As a stereo camera with a short range would see it: the walker beyond range (no reading),
+        // readings only on the bottom rows (the street close by).
+        var metres = [Float](repeating: DepthMap.beyondRange, count: 800 * 600)
+        for i in (560 * 800)..<(600 * 800) { metres[i] = 2 }
+        var frame = colourOnly
+        frame.depth = DepthMap(width: 800, height: 600, metres: metres)
+        let k = recording.camera.intrinsics(width: 800, height: 600)
+        let (depthHeads, _) = try HeadFinder(kind: .depth).find(in: frame, intrinsics: k)
+        #expect(depthHeads.isEmpty)
+        let (heads, mask) = try HeadFinder(kind: .depthAndFace).find(in: frame, intrinsics: k)
+        #expect(heads.count == 1 && heads.first?.source == "face")
+        #expect(mask[237 * 800 + 401] != 0)
+    }
+
     @Test func realCarlaWalkerFaceIsFoundInColourAlone() throws {
         guard let samples = SharedSamples.root else { return }
         let recording = try Recording(at: samples.appendingPathComponent("walker-closeup"))
