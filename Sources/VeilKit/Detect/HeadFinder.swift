@@ -92,19 +92,19 @@ public struct HeadFinder: Sendable {
         let depthAt = frame.depth
         var heads: [HeadRegion] = []
         for face in try faceDetector.faces(in: frame.rgb) {
-                let window = FaceDetector.headWindow(face: face.box, width: w, height: h)
-                var z: Float? = nil
-                if let depthAt {
-                    var values: [Float] = []
-                    for y in face.box.y0...face.box.y1 { for x in face.box.x0...face.box.x1 {
-                        let m = depthAt[x, y]
-                        if DepthMap.isMeasured(m) { values.append(m) }
-                    } }
-                    values.sort()
-                    if !values.isEmpty { z = values[values.count / 4] }  // the face, not what is behind it
-                }
-                heads.append(HeadRegion(box: window, depth: z, person: window, source: "face"))
+            let window = FaceDetector.headWindow(face: face.box, width: w, height: h)
+            var z: Float? = nil
+            if let depthAt {
+                var values: [Float] = []
+                for y in face.box.y0...face.box.y1 { for x in face.box.x0...face.box.x1 {
+                    let m = depthAt[x, y]
+                    if DepthMap.isMeasured(m) { values.append(m) }
+                } }
+                values.sort()
+                if !values.isEmpty { z = values[values.count / 4] }  // the face, not what is behind it
             }
+            heads.append(HeadRegion(box: window, depth: z, person: window, source: "face"))
+        }
         return heads
     }
 }
