@@ -34,6 +34,9 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
     public var firstFrame: Int?
     public var lastFrame: Int?
     public var gaps: [[Int]]
+    /// How colour and depth were paired: "number" (equal frame numbers) or "timestamp" (nearest
+    /// capture times, TUM RGB-D style; frame numbers are then microseconds).
+    public var pairing: String
     public var unpaired: [UnpairedFile]
     public var width: Int
     public var height: Int
@@ -51,7 +54,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
     public var sampledFrames: Int
 
     enum CodingKeys: String, CodingKey {
-        case path, layout, frames, gaps, unpaired, width, height, intrinsics
+        case path, layout, frames, gaps, pairing, unpaired, width, height, intrinsics
         case firstFrame = "first_frame"
         case lastFrame = "last_frame"
         case depthEncoding = "depth_encoding"
@@ -72,6 +75,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         try c.encode(firstFrame, forKey: .firstFrame)
         try c.encode(lastFrame, forKey: .lastFrame)
         try c.encode(gaps, forKey: .gaps)
+        try c.encode(pairing, forKey: .pairing)
         try c.encode(unpaired, forKey: .unpaired)
         try c.encode(width, forKey: .width)
         try c.encode(height, forKey: .height)
@@ -89,13 +93,17 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
     public init(recording: Recording, sampleLimit: Int = 50) throws {
         let reader = try FrameReader(recording: recording)
         let frames = recording.frames
-        let sample = RecordingSummary.evenlySpread(frames, limit: sampleLimit)
+        // Frames missing their depth are listed in `unpaired`; the statistics read the complete ones
+        // (all of them when none is, so that reading fails with the reason).
+        let complete = frames.filter { !recording.hasDepth || $0.depth != nil }
+        let sample = RecordingSummary.evenlySpread(complete.isEmpty ? frames : complete, limit: sampleLimit)
         path = recording.root.path
         layout = recording.layout
         self.frames = frames.count
         firstFrame = frames.first?.number
         lastFrame = frames.last?.number
         gaps = recording.gaps.map { [$0.lowerBound, $0.upperBound] }
+        pairing = recording.pairedByTimestamp ? "timestamp" : "number"
         unpaired = recording.unpaired
         depthEncoding = reader.depthCodec?.encoding
         depthScale = reader.depthCodec?.encoding == .mm16 ? reader.depthCodec?.scale : nil
@@ -190,6 +198,9 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         let gapText = gaps.isEmpty ? "none" : gaps.prefix(8).map { $0[0] == $0[1] ? "\($0[0])" : "\($0[0])–\($0[1])" }.joined(separator: ", ")
             + (gaps.count > 8 ? " and \(gaps.count - 8) more" : "")
         lines.append("gaps          \(gapText)")
+        if pairing == "timestamp" {
+            lines.append("pairing       colour and depth by the nearest timestamps (within 20 ms); frame numbers in µs")
+        }
         lines.append("resolution    \(width)×\(height)")
         if let depthEncoding {
             var text = "depth         \(depthEncoding.rawValue)"

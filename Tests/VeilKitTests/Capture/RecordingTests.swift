@@ -79,6 +79,7 @@ import Testing
                 ["1305031102.160407.png", "1305031102.226738.png", "1305031102.262886.png", nil])
         #expect(Set(recording.unpaired.map(\.path)) == ["rgb/1305031102.500000.png", "rgb/1305031102.5.png", "depth/1305031102.394882.png"])
         #expect(try FrameReader(recording: recording).read(recording.frames[2]).depth != nil)
+        #expect(try RecordingSummary(recording: recording).pairing == "timestamp")
     }
 
     @Test func tumSequencesGetTUMsDepthScaleAndIntrinsicsUnlessTold() throws {
