@@ -249,6 +249,21 @@ case "depth-noise":
             print("  frame \(files.number): ≥0.5 mm \(shares[0])  ≥2 mm \(shares[1])  ≥10 mm \(shares[2])  → \(setting)")
         }
     }
+case "detect-depth":
+    // detect-depth RECORDING: median milliseconds of the depth detector alone (no decoding, ground
+    // fitted once) on each of the first 10 frames, summed: a steadier figure than a whole run.
+    Allocator.keepFrameBuffers()  // as in `veil`
+    let recording = try Recording(at: URL(fileURLWithPath: String(arguments.dropFirst().first ?? ".")))
+    let reader = try FrameReader(recording: recording)
+    var total = 0.0
+    for files in recording.frames.prefix(10) {
+        let frame = try reader.read(files)
+        guard let depth = frame.depth else { continue }
+        let k = recording.camera.intrinsics(width: depth.width, height: depth.height)
+        let ground = GroundPlane.fit(depth: depth, intrinsics: k)
+        total += measure(runs: 21) { _ = DepthPersonDetector().detect(depth: depth, intrinsics: k, ground: ground) }
+    }
+    print(String(format: "depth detector: %.2f ms for the first 10 frames (medians of 21 runs)", total))
 case "png-settings":
     // png-settings FILE.png: encode time and size of one real file (8- or 16-bit) under each PNG write setting.
     let a = Array(arguments.dropFirst())
