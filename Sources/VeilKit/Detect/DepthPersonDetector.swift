@@ -108,9 +108,14 @@ public struct DepthPersonDetector: Sendable {
         let p = parameters
         var gz = [Float](repeating: 0, count: gw * gh)
         var parent = [Int32](repeating: -1, count: gw * gh)
+        // Each root cell's region number, in scan order (-1 elsewhere), and the roots in that order.
+        var slots = [Int32](repeating: -1, count: gw * gh)
+        var roots: [Int32] = []
         depth.metres.withUnsafeBufferPointer { z in
             gz.withUnsafeMutableBufferPointer { g in
                 parent.withUnsafeMutableBufferPointer { par in
+                    // Each grid column's ray slope, once rather than a division a cell.
+                    let slope = (0..<gw).map { x in (Float(x * s + s / 2) - cx) / fx }
                     for y in 0..<gh {
                         let fyRow = y * s + s / 2
                         let vy = (Float(fyRow) - cy) / fy
@@ -119,7 +124,7 @@ public struct DepthPersonDetector: Sendable {
                             let m = z[fyRow * w + fxCol]
                             guard m > 0, m < p.maxRange else { continue }
                             if let ground {
-                                let point = SIMD3<Float>((Float(fxCol) - cx) / fx * m, vy * m, m)
+                                let point = SIMD3<Float>(slope[x] * m, vy * m, m)
                                 let height = ground.height(point)
                                 guard height > p.minObjectHeight, height < p.maxObjectHeight else { continue }
                             }
@@ -161,29 +166,36 @@ public struct DepthPersonDetector: Sendable {
                             }
                         }
                     }
-                    for i in 0..<(gw * gh) where par[i] >= 0 { par[i] = find(Int32(i)) }
+                    // Every cell points at its root; roots get compact slots in scan order (a root is
+                    // its region's first cell, so it comes before any other cell of it).
+                    slots.withUnsafeMutableBufferPointer { slot in
+                        for i in 0..<(gw * gh) where par[i] >= 0 {
+                            let r = find(Int32(i))
+                            par[i] = r
+                            if r == Int32(i) { slot[i] = Int32(roots.count); roots.append(r) }
+                        }
+                    }
                 }
             }
         }
-        // Grid boxes and depths per root.
+        // Grid boxes and depths per region.
         struct Stats { var x0 = Int.max, y0 = Int.max, x1 = -1, y1 = -1, count = 0, zSum: Float = 0 }
-        // Roots get compact slots in scan order (a root is its region's first pixel, so the order
-        // is the roots' order and the same on every run).
-        var slot = [Int32](repeating: -1, count: gw * gh)
-        var stats: [Stats] = []
-        var roots: [Int32] = []
+        var stats = [Stats](repeating: Stats(), count: roots.count)
         parent.withUnsafeBufferPointer { par in
             gz.withUnsafeBufferPointer { g in
-                for y in 0..<gh {
-                    for x in 0..<gw {
-                        let r = par[y * gw + x]
-                        guard r >= 0 else { continue }
-                        var k = Int(slot[Int(r)])
-                        if k < 0 { k = stats.count; slot[Int(r)] = Int32(k); stats.append(Stats()); roots.append(r) }
-                        stats[k].x0 = min(stats[k].x0, x); stats[k].y0 = min(stats[k].y0, y)
-                        stats[k].x1 = max(stats[k].x1, x); stats[k].y1 = max(stats[k].y1, y)
-                        stats[k].count += 1
-                        stats[k].zSum += g[y * gw + x]
+                slots.withUnsafeBufferPointer { slot in
+                    stats.withUnsafeMutableBufferPointer { st in
+                        for y in 0..<gh {
+                            for x in 0..<gw {
+                                let r = par[y * gw + x]
+                                guard r >= 0 else { continue }
+                                let k = Int(slot[Int(r)])
+                                st[k].x0 = min(st[k].x0, x); st[k].y0 = min(st[k].y0, y)
+                                st[k].x1 = max(st[k].x1, x); st[k].y1 = max(st[k].y1, y)
+                                st[k].count += 1
+                                st[k].zSum += g[y * gw + x]
+                            }
+                        }
                     }
                 }
             }
