@@ -65,13 +65,6 @@ public struct RunMetrics: Codable, Sendable {
         try c.encode(failures, forKey: .failures)
     }
 
-    /// Summarises a run's frame results.
-    public init(results: [FrameResult], options: PipelineOptions, elapsed: Double) {
-        var tally = RunTally()
-        for result in results { tally.add(result) }
-        self.init(tally: tally, options: options, elapsed: elapsed)
-    }
-
     /// Summarises a run from its tally (what `veil anonymize` keeps instead of every frame's result).
     public init(tally: RunTally, options: PipelineOptions, elapsed: Double) {
         frames = tally.frames
@@ -139,11 +132,6 @@ public struct RunMetrics: Codable, Sendable {
         merged.shard = "merged \(shards.count)"
         merged.failures.sort { $0.frame < $1.frame }
         return merged
-    }
-
-    /// `frames.csv`: one row per frame.
-    public static func csv(_ results: [FrameResult]) -> String {
-        ([csvHeader] + results.map(csvRow)).joined(separator: "\n") + "\n"
     }
 
     /// The first line of `frames.csv`.
