@@ -12,6 +12,9 @@ public struct GroundPlane: Sendable, Equatable {
     /// Height above the ground of camera-space point `p`, metres.
     @inline(__always) public func height(_ p: SIMD3<Float>) -> Float { (normal * p).sum() + offset }
 
+    /// Whether `p` lies on the plane: within 4 cm + 0.4% of its depth (a depth camera's error).
+    @inline(__always) func fits(_ p: SIMD3<Float>) -> Bool { abs(height(p)) < 0.04 + 0.004 * p.z }
+
     /// Fits the ground to `depth`, or nil when too little of the frame is ground-like.
     public static func fit(depth: DepthMap, intrinsics k: Intrinsics) -> GroundPlane? {
         let (w, h) = (depth.width, depth.height)
@@ -40,12 +43,11 @@ public struct GroundPlane: Sendable, Equatable {
         // or a desk (indoors, from an XR headset or a handheld camera), not the ground: measured from
         // it, a seated person's head would be half a metre "tall". The lower surface is the floor
         // when enough of the frame shows it. A ground that runs on into the distance stays.
-        let tolerance = { (p: SIMD3<Float>) in 0.04 + 0.004 * p.z }
-        let farthest = points.lazy.filter { abs(plane.height($0)) < tolerance($0) }.map(\.z).max() ?? 0
+        let farthest = points.lazy.filter { plane.fits($0) }.map(\.z).max() ?? 0
         if farthest < 4 {
             let below = points.filter { plane.height($0) < -0.4 }
-            if below.count >= max(20, points.count / 12),
-               let floor = ransac(below, generator: &generator, minimumScore: max(20, points.count / 12)) {
+            let enough = max(20, points.count / 12)
+            if below.count >= enough, let floor = ransac(below, generator: &generator, minimumScore: enough) {
                 plane = refine(floor, points: below)
             }
         }
@@ -70,14 +72,11 @@ public struct GroundPlane: Sendable, Equatable {
             guard (n * up).sum() > 0.82 else { continue }  // within ~35° of up
             let d = -(n * a).sum()
             guard d > 0.2 else { continue }  // the camera is above the plane
-            var score = 0
-            for p in points {
-                let r = abs((n * p).sum() + d)
-                if r < 0.04 + 0.004 * p.z { score += 1 }
-            }
+            let candidate = GroundPlane(normal: n, offset: d)
+            let score = points.reduce(0) { $0 + (candidate.fits($1) ? 1 : 0) }
             if score > bestScore {
                 bestScore = score
-                best = GroundPlane(normal: n, offset: d)
+                best = candidate
             }
         }
         return bestScore >= minimumScore ? best : nil
@@ -86,7 +85,7 @@ public struct GroundPlane: Sendable, Equatable {
     /// Least-squares refit of the plane to its inliers (three-point planes are noisy).
     static func refine(_ plane: GroundPlane, points: [SIMD3<Float>]) -> GroundPlane {
         var inliers: [SIMD3<Float>] = []
-        for p in points where abs(plane.height(p)) < 0.04 + 0.004 * p.z { inliers.append(p) }
+        for p in points where plane.fits(p) { inliers.append(p) }
         guard inliers.count >= 10 else { return plane }
         // Fit y = a·x + b·z + c (the ground is never vertical here), by normal equations.
         var sxx: Float = 0, sxz: Float = 0, szz: Float = 0, sx: Float = 0, sz: Float = 0
