@@ -69,32 +69,32 @@ public enum FileIO {
 
         /// Appends `bytes`; on failure the temporary file is removed.
         public func append<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
-            var failure: Int32 = 0
+            var error: Int32 = 0
             bytes.withUnsafeBytes { raw in
                 var done = 0
                 while done < raw.count {
                     let n = write(fd, raw.baseAddress! + done, raw.count - done)
                     if n < 0 {
                         if errno == EINTR { continue }
-                        failure = errno
+                        error = errno
                         return
                     }
                     done += n
                 }
             }
-            if failure != 0 { fail(failure) }
+            if error != 0 { fail(error) }
             try check()
         }
 
         /// Flushes (with `sync`, to the disk), closes and renames the file over `url`.
         public func commit(sync: Bool = false) throws {
             try check()
-            var failure: Int32 = 0
-            if sync, fsync(fd) != 0 { failure = errno }
-            if close(fd) != 0, failure == 0 { failure = errno }
+            var error: Int32 = 0
+            if sync, fsync(fd) != 0 { error = errno }
+            if close(fd) != 0, error == 0 { error = errno }
             fd = -1
-            if failure == 0, rename(temporary, url.path) != 0 { failure = errno }
-            if failure != 0 { fail(failure) }
+            if error == 0, rename(temporary, url.path) != 0 { error = errno }
+            if error != 0 { fail(error) }
             try check()
         }
 
