@@ -71,4 +71,7 @@ public enum DetectorKind: String, Sendable, CaseIterable, Codable {
     case depthAndFace = "depth+face"
     /// The best combination for the recording (see the README).
     case auto
+
+    /// What the command-line option says of the detectors.
+    public static let optionHelp = "Detector: auto, depth, hog, face or depth+face (depth, and faces by colour where depth ends: slow)."
 }

@@ -24,7 +24,7 @@ extension VeilCommand {
         @Option(help: "Output colour format: png or jpeg (default: each frame's own).") var format: ImageFormat?
         @Option(help: "JPEG quality, 1–100.") var quality = 90
         @Option(help: "Frames per chunk on the Dispatch queues.") var chunk = 5
-        @Option(help: "Detector: auto, depth, hog, face or depth+face (depth, and faces by colour where depth ends: slow).") var detector: DetectorKind = .auto
+        @Option(help: ArgumentHelp(DetectorKind.optionHelp)) var detector: DetectorKind = .auto
         @Option(help: "A CenterFace ONNX model for the face detector (Scripts/get-face-model).") var faceModel: String?
         @Option(help: "Anonymization: ensemble, blur, mosaic or solid.") var method: AnonymizationMethod = .ensemble
         @Option(help: "Blocks across a head after resampling (fewer: stronger).") var strength = 7

@@ -16,7 +16,7 @@ extension VeilCommand {
 
         @OptionGroup var options: RecordingOptions
 
-        @Option(help: "Detector: auto, depth, hog, face or depth+face (depth, and faces by colour where depth ends: slow).")
+        @Option(help: ArgumentHelp(DetectorKind.optionHelp))
         var detector: DetectorKind = .auto
 
         @Option(help: "A CenterFace ONNX model for the face detector (Scripts/get-face-model fetches it); default: OpenCV's cascades.")
