@@ -286,11 +286,19 @@ case "png-settings":
         print(pad(name, to: 28) + String(format: "%8.2f ms  %8.2f ms decode  %7.0f KiB", ms, decodeMs, Double(bytes.count) / 1024))
     }
 case "decode":
-    // decode FILE...: median milliseconds to decode each image file as Veil reads it (one core).
+    // decode FILE...: median milliseconds to decode each image file as Veil reads it (one core),
+    // beside libpng's own row reader; says when the two give different pixels.
+    print(pad("file", to: 60) + "    Veil ms  libpng rows ms   size KiB")
     for path in arguments.dropFirst() {
-        let bytes = try FileIO.read(URL(fileURLWithPath: path))
-        let ms = try measure(runs: 15) { _ = try PNGCodec.decode(bytes, path: path) }
-        print(pad(path, to: 60) + String(format: "%8.2f ms  %7.0f KiB", ms, Double(bytes.count) / 1024))
+        guard let bytes = try? FileIO.read(URL(fileURLWithPath: path)), (try? PNGCodec.decode(bytes, path: path)) != nil else {
+            print(pad(path, to: 60) + "  not a PNG that decodes")
+            continue
+        }
+        var direct: DecodedPNG?, rows: DecodedPNG?
+        let ms = try measure(runs: 15) { direct = try PNGCodec.decode(bytes, path: path) }
+        let libpngMs = try measure(runs: 15) { rows = try PNGCodec.decode(bytes, path: path, transform: .libpngRows) }
+        print(pad(path, to: 60) + String(format: "%11.2f %15.2f %10.0f", ms, libpngMs, Double(bytes.count) / 1024)
+              + (direct == rows ? "" : "  PIXELS DIFFER"))
     }
 case "anonymize":
     // anonymize [runs]: milliseconds of each method on one 100×100 px head in a 1280×720 frame.

@@ -16,6 +16,9 @@ enum {
     CPNGShims_grayToRGB = 2,
     /// Scale 16-bit samples down to 8 bits.
     CPNGShims_scale16To8 = 4,
+    /// Read the image data with libpng's own row reader even where the direct reader would
+    /// (for tests and benchmarks that compare the two).
+    CPNGShims_libpngRows = 8,
 };
 
 /// The shape of the pixels a reader will deliver, after its transformations.
@@ -47,6 +50,10 @@ CPNGShims_Reader *_Nullable CPNGShims_openReader(const uint8_t *_Nonnull data, s
 /// Returns 0, or -1 with a reason in `error` (truncated or corrupt data).
 int32_t CPNGShims_readPixels(CPNGShims_Reader *_Nonnull reader, uint8_t *_Nonnull pixels, size_t capacity,
                              char *_Nonnull error, size_t errorCapacity);
+
+/// 1 when the reader decodes the image data itself (8/16-bit grey, grey+alpha, RGB or RGBA, not
+/// interlaced, no tRNS), 0 when libpng's row reader does; both give the same pixels.
+int32_t CPNGShims_decodesDirectly(const CPNGShims_Reader *_Nonnull reader);
 
 /// Frees a reader.
 void CPNGShims_closeReader(CPNGShims_Reader *_Nullable reader);

@@ -70,6 +70,9 @@ public enum PNGCodec {
         public static let grayToRGB = Transform(rawValue: Int32(CPNGShims_grayToRGB))
         /// Scale 16-bit samples to 8 bits.
         public static let scale16To8 = Transform(rawValue: Int32(CPNGShims_scale16To8))
+        /// Read the image data through libpng's row reader instead of the direct one (same pixels;
+        /// for the tests and benchmarks that compare them).
+        public static let libpngRows = Transform(rawValue: Int32(CPNGShims_libpngRows))
         /// Everything needed to get packed 8-bit RGB.
         public static let toRGB8: Transform = [.stripAlpha, .grayToRGB, .scale16To8]
     }
@@ -117,6 +120,20 @@ public enum PNGCodec {
                 if failed { throw VeilError.undecodable(path: path, reason: String(cBuffer: message)) }
                 return .sixteen(Raster(width: width, height: height, channels: channels, samples: samples))
             }
+        }
+    }
+
+    /// Whether the image data of `bytes` is read by the shim's direct reader (8/16-bit grey,
+    /// grey+alpha, RGB or RGBA, not interlaced, no tRNS) rather than libpng's row reader.
+    static func decodesDirectly(_ bytes: [UInt8], transform: Transform = []) -> Bool {
+        var info = CPNGShims_Info()
+        var message = [CChar](repeating: 0, count: 256)
+        return bytes.withUnsafeBufferPointer { data in
+            guard let base = data.baseAddress, let reader = CPNGShims_openReader(
+                base, data.count, UInt32(ImageLimits.maximumSide), UInt32(ImageLimits.maximumSide),
+                transform.rawValue, &info, &message, message.count) else { return false }
+            defer { CPNGShims_closeReader(reader) }
+            return CPNGShims_decodesDirectly(reader) != 0
         }
     }
 

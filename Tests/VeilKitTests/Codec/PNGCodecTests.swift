@@ -40,6 +40,75 @@ import Testing
         #expect(try PNGCodec.decodeRGB(try PNGCodec.encode(grey), path: "m.png").samples == [5, 5, 5, 200, 200, 200])
     }
 
+    /// Every layout the direct reader takes, every filter (one at a time and libpng's adaptive mix),
+    /// odd widths, several IDAT chunks: the same pixels as libpng's own row reader, with and without
+    /// the transforms Veil asks for.
+    @Test(arguments: [1, 2, 3, 4])
+    func directReaderGivesLibpngsPixels(channels: Int) throws {
+        var generator = SplitMix64(seed: UInt64(channels))
+        let filters: [Int32] = [0x08, 0x10, 0x20, 0x40, 0x80, 0xF8]
+        for (width, height) in [(1, 1), (3, 5), (37, 23), (301, 97)] {
+            var eight = Raster<UInt8>(width: width, height: height, channels: channels)
+            var sixteen = Raster<UInt16>(width: width, height: height, channels: channels)
+            for i in eight.samples.indices {
+                // Smooth ramps with noise, so that every filter is chosen by the adaptive mix.
+                let ramp = (i / channels) % width + i / (width * channels)
+                eight.samples[i] = UInt8(truncatingIfNeeded: ramp * 3 + Int.random(in: 0...6, using: &generator))
+                sixteen.samples[i] = UInt16(truncatingIfNeeded: ramp * 771 + Int.random(in: 0...600, using: &generator))
+            }
+            for filter in filters {
+                let settings = PNGCodec.EncodeSettings(level: 6, filters: filter, strategy: 0)
+                let files = [try PNGCodec.encode(eight, settings: settings), try PNGCodec.encode(sixteen, settings: settings)]
+                for bytes in files {
+                    for transform in [PNGCodec.Transform(), .toRGB8, .stripAlpha, .grayToRGB, .scale16To8] {
+                        #expect(PNGCodec.decodesDirectly(bytes, transform: transform))
+                        let direct = try PNGCodec.decode(bytes, path: "d.png", transform: transform)
+                        let rows = try PNGCodec.decode(bytes, path: "d.png", transform: transform.union(.libpngRows))
+                        #expect(direct == rows, "\(channels) channels, \(width)×\(height), filters \(filter), transform \(transform.rawValue)")
+                    }
+                }
+            }
+        }
+        // Large enough for libpng to write several IDAT chunks.
+        var big = TestImages.rgb(width: 640, height: 200, seed: 3)
+        for i in big.samples.indices { big.samples[i] &+= UInt8.random(in: 0...15, using: &generator) }
+        let bytes = try PNGCodec.encode(big, settings: .libpngDefault)
+        #expect(Self.count(Array("IDAT".utf8), in: bytes) > 1)
+        #expect(try PNGCodec.decodeRGB(bytes, path: "big.png") == big)
+    }
+
+    @Test func sixteenBitScaledToEightBitsLikeLibpngForEveryValue() throws {
+        var raster = Raster<UInt16>(width: 256, height: 256, channels: 1)
+        for i in raster.samples.indices { raster.samples[i] = UInt16(i) }
+        let bytes = try PNGCodec.encode(raster)
+        let direct = try PNGCodec.decode(bytes, path: "s.png", transform: .scale16To8)
+        let rows = try PNGCodec.decode(bytes, path: "s.png", transform: [.scale16To8, .libpngRows])
+        #expect(direct == rows)
+        guard case .eight(let scaled) = direct else { Issue.record("not 8-bit"); return }
+        #expect(scaled.samples[0] == 0 && scaled.samples[65535] == 255 && scaled.samples[0x8080] == 0x80)
+    }
+
+    @Test func unknownRowFilterIsAnErrorNamingTheFile() throws {
+        // Stored (level 0), filter None: each row's filter byte lies in the file as it is. Make the
+        // second row's filter 7 and mend the chunk's CRC, so that only the filter is wrong.
+        let raster = TestImages.rgb(width: 8, height: 4)
+        var bytes = try PNGCodec.encode(raster, settings: .init(level: 0, filters: 0x08, strategy: 0))
+        let idat = try #require(Self.find(Array("IDAT".utf8), in: bytes))
+        let length = bytes[(idat - 4)..<idat].reduce(0) { $0 << 8 | Int($1) }
+        // zlib header (2), stored block header (5), then rows of 1 + 24 bytes.
+        let secondRow = idat + 4 + 2 + 5 + 25
+        #expect(bytes[secondRow] == 0)
+        bytes[secondRow] = 7
+        let crc = CRC32.checksum(bytes[idat..<(idat + 4 + length)])
+        for k in 0..<4 { bytes[idat + 4 + length + k] = UInt8((crc >> (24 - 8 * UInt32(k))) & 0xFF) }
+        #expect(PNGCodec.decodesDirectly(bytes))
+        #expect(throws: VeilError.undecodable(path: "f.png", reason: "bad adaptive filter value")) {
+            try PNGCodec.decode(bytes, path: "f.png")
+        }
+        // libpng's reader refuses it too.
+        #expect(throws: VeilError.self) { try PNGCodec.decode(bytes, path: "f.png", transform: .libpngRows) }
+    }
+
     @Test func emptyInputIsAnErrorNamingTheFile() throws {
         #expect(throws: VeilError.undecodable(path: "a/empty.png", reason: "file is empty")) {
             try PNGCodec.decode([], path: "a/empty.png")
@@ -64,6 +133,14 @@ import Testing
         // Flip bytes inside the first IDAT chunk's data: the CRC no longer matches.
         let idat = try #require(Self.find(Array("IDAT".utf8), in: bytes))
         for i in (idat + 10)..<(idat + 20) { bytes[i] ^= 0x5A }
+        #expect(throws: VeilError.undecodable(path: "corrupt.png", reason: "IDAT: CRC error")) {
+            try PNGCodec.decode(bytes, path: "corrupt.png")
+        }
+        // With the CRC mended it is zlib that finds the data corrupt (or short), never a crash.
+        let length = bytes[(idat - 4)..<idat].reduce(0) { $0 << 8 | Int($1) }
+        let crc = CRC32.checksum(bytes[idat..<(idat + 4 + length)])
+        for k in 0..<4 { bytes[idat + 4 + length + k] = UInt8((crc >> (24 - 8 * UInt32(k))) & 0xFF) }
+        #expect(PNGCodec.decodesDirectly(bytes))
         #expect(throws: VeilError.self) { try PNGCodec.decode(bytes, path: "corrupt.png") }
     }
 
@@ -104,6 +181,11 @@ import Testing
         }
         // Most mutations break a CRC and must be refused; the point is that none crashes.
         #expect(decodedCount < 2_000)
+    }
+
+    static func count(_ needle: [UInt8], in haystack: [UInt8]) -> Int {
+        guard haystack.count >= needle.count else { return 0 }
+        return (0...(haystack.count - needle.count)).filter { Array(haystack[$0..<($0 + needle.count)]) == needle }.count
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
