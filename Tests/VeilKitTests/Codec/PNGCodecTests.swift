@@ -40,9 +40,10 @@ import Testing
         #expect(try PNGCodec.decodeRGB(try PNGCodec.encode(grey), path: "m.png").samples == [5, 5, 5, 200, 200, 200])
     }
 
-    /// Every layout the direct reader takes, every filter (one at a time and libpng's adaptive mix),
-    /// odd widths, several IDAT chunks: the same pixels as libpng's own row reader, with and without
-    /// the transforms Veil asks for.
+    /// Every layout the direct reader and writer take, every filter (one at a time and libpng's
+    /// adaptive mix), odd widths, several IDAT chunks: files libpng reads back exactly, and the same
+    /// pixels from the direct reader as from libpng's own row reader, with and without the
+    /// transforms Veil asks for.
     @Test(arguments: [1, 2, 3, 4])
     func directReaderGivesLibpngsPixels(channels: Int) throws {
         var generator = SplitMix64(seed: UInt64(channels))
@@ -59,6 +60,9 @@ import Testing
             for filter in filters {
                 let settings = PNGCodec.EncodeSettings(level: 6, filters: filter, strategy: 0)
                 let files = [try PNGCodec.encode(eight, settings: settings), try PNGCodec.encode(sixteen, settings: settings)]
+                // Written by the shim's own writer (one filter) or libpng's (the mix); read by libpng.
+                #expect(try PNGCodec.decode(files[0], path: "e.png", transform: .libpngRows) == .eight(eight))
+                #expect(try PNGCodec.decode(files[1], path: "s.png", transform: .libpngRows) == .sixteen(sixteen))
                 for bytes in files {
                     for transform in [PNGCodec.Transform(), .toRGB8, .stripAlpha, .grayToRGB, .scale16To8] {
                         #expect(PNGCodec.decodesDirectly(bytes, transform: transform))
