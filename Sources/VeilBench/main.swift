@@ -119,6 +119,13 @@ func writeFuzzSeeds(to folder: URL) throws {
     }
     seeds.append(("png16", try PNGCodec.encode(Raster<UInt16>(width: 9, height: 7, channels: 1,
                                                               samples: (0..<63).map { UInt16($0 * 1000) }))))
+    // Every row filter alone and libpng's adaptive mix, 8- and 16-bit with alpha: the direct reader's paths.
+    let rgba16 = Raster<UInt16>(width: 11, height: 6, channels: 4, samples: (0..<264).map { UInt16(truncatingIfNeeded: $0 * 2477) })
+    for (name, filters) in [("none", Int32(0x08)), ("up", 0x20), ("avg", 0x40), ("paeth", 0x80), ("adaptive", 0xF8)] {
+        let settings = PNGCodec.EncodeSettings(level: 6, filters: filters, strategy: 0)
+        seeds.append(("png8-rgb-\(name)", try PNGCodec.encode(rgb, settings: settings)))
+        seeds.append(("png16-rgba-\(name)", try PNGCodec.encode(rgba16, settings: settings)))
+    }
     let depth = DepthMap(width: 16, height: 8, metres: (0..<128).map { Float($0) * 0.3 })
     for encoding in DepthEncoding.allCases {
         seeds.append(("depth-\(encoding.rawValue)", try PNGCodec.encode(DepthCodec(encoding: encoding).encode(depth))))

@@ -1,4 +1,5 @@
-// One libFuzzer target over every decoder a recording's bytes reach: PNG (raw and as RGB), JPEG,
+// One libFuzzer target over every decoder a recording's bytes reach: PNG (raw and as RGB, and the
+// shim's direct reader against libpng's row reader), JPEG,
 // depth decoding in each encoding, and ground-truth sniffing. A crash, a sanitizer report or a hang
 // is a finding; a thrown VeilError is the expected answer to bad input.
 import VeilKit
@@ -17,6 +18,14 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         }
     }
     _ = try? PNGCodec.decodeRGB(bytes, path: "fuzz.png")
+    // Differential: where the shim's direct reader and libpng's row reader both accept a file, they
+    // must give the same pixels.
+    for transform in [PNGCodec.Transform(), .toRGB8] {
+        if let direct = try? PNGCodec.decode(bytes, path: "fuzz.png", transform: transform),
+           let rows = try? PNGCodec.decode(bytes, path: "fuzz.png", transform: transform.union(.libpngRows)) {
+            precondition(direct == rows, "the direct PNG reader and libpng's disagree")
+        }
+    }
     _ = try? JPEGCodec.decodeRGB(bytes, path: "fuzz.jpg")
     return 0
 }
