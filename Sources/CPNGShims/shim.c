@@ -430,7 +430,6 @@ static void convertRow(const CPNGShims_Reader *reader, const uint8_t *src, uint8
     }
 }
 
-
 /// The compressed image data: IDAT chunks read in order.
 typedef struct {
     z_stream zs;
@@ -668,7 +667,8 @@ static int32_t encodeDirect(const uint8_t *pixels, uint32_t width, uint32_t heig
         }
     }
     const size_t length = output->count - idat - 8;
-    if (length > 0x7FFFFFFFu || reserve(output, 4 + 12) != 0) { failure = "image too large for one IDAT chunk"; goto done; }
+    if (length > 0x7FFFFFFFu) { failure = "image data too large for one IDAT chunk"; goto done; }
+    if (reserve(output, 4 + 12) != 0) { failure = "out of memory"; goto done; }
     putBigEndian32(output->bytes + idat, (uint32_t)length);
     memcpy(output->bytes + idat + 4, "IDAT", 4);
     putBigEndian32(output->bytes + output->count, (uint32_t)crc32(0L, output->bytes + idat + 4, (uInt)length + 4));
