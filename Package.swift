@@ -19,7 +19,7 @@ let package = Package(
         // links the four Veil uses; the headers are where Debian's libopencv-dev puts them.
         .systemLibrary(name: "COpenCV", providers: [.apt(["libopencv-dev"])]),
         // libpng's full API reports errors by longjmp, which Swift cannot survive: it stays in C.
-        // It also reads the common files' image data itself with zlib (libpng-dev depends on zlib1g-dev).
+        // It also reads and writes the common files' image data itself with zlib (libpng-dev depends on zlib1g-dev).
         .target(name: "CPNGShims", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("z")]),
         // OpenCV is C++ and throws cv::Exception: a plain C API that turns exceptions into statuses.
         .target(

@@ -113,6 +113,39 @@ import Testing
         #expect(throws: VeilError.self) { try PNGCodec.decode(bytes, path: "f.png", transform: .libpngRows) }
     }
 
+    /// Palette and interlaced files are left to libpng's row reader, and still decode.
+    @Test func paletteAndInterlacedFilesGoThroughLibpng() throws {
+        // 2×2 palette image: red, green / blue, white.
+        let palette: [UInt8] = [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]
+        let indexed = Self.handMadePNG(width: 2, height: 2, colorType: 3, interlace: 0, chunks: [("PLTE", palette)],
+                                       filteredRows: [0, 0, 1, 0, 2, 3])
+        #expect(!PNGCodec.decodesDirectly(indexed, transform: .toRGB8))
+        #expect(try PNGCodec.decodeRGB(indexed, path: "p.png").samples == [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255])
+        // 1×1 RGB, Adam7: only the first pass holds a pixel.
+        let interlaced = Self.handMadePNG(width: 1, height: 1, colorType: 2, interlace: 1, chunks: [], filteredRows: [0, 10, 20, 30])
+        #expect(!PNGCodec.decodesDirectly(interlaced, transform: .toRGB8))
+        #expect(try PNGCodec.decodeRGB(interlaced, path: "i.png").samples == [10, 20, 30])
+    }
+
+    /// An 8-bit PNG built by hand: `filteredRows` (filter bytes included) in one stored deflate block.
+    static func handMadePNG(width: UInt32, height: UInt32, colorType: UInt8, interlace: UInt8,
+                            chunks: [(String, [UInt8])], filteredRows: [UInt8]) -> [UInt8] {
+        func bigEndian(_ v: UInt32) -> [UInt8] { [24, 16, 8, 0].map { UInt8((v >> $0) & 0xFF) } }
+        func chunk(_ name: String, _ data: [UInt8]) -> [UInt8] {
+            let body = Array(name.utf8) + data
+            return bigEndian(UInt32(data.count)) + body + bigEndian(CRC32.checksum(body))
+        }
+        var a: UInt32 = 1, b: UInt32 = 0
+        for byte in filteredRows { a = (a + UInt32(byte)) % 65521; b = (b + a) % 65521 }
+        let n = UInt16(filteredRows.count)
+        let zlib: [UInt8] = [0x78, 0x01, 0x01, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8(~n >> 8)]
+            + filteredRows + bigEndian(b << 16 | a)
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        png += chunk("IHDR", bigEndian(width) + bigEndian(height) + [8, colorType, 0, 0, interlace])
+        for (name, data) in chunks { png += chunk(name, data) }
+        return png + chunk("IDAT", zlib) + chunk("IEND", [])
+    }
+
     @Test func emptyInputIsAnErrorNamingTheFile() throws {
         #expect(throws: VeilError.undecodable(path: "a/empty.png", reason: "file is empty")) {
             try PNGCodec.decode([], path: "a/empty.png")
