@@ -189,17 +189,22 @@ typedef struct {
     int failed;
 } WriteTarget;
 
+/// Makes room for `more` bytes after the buffer's contents (64 KiB at first, doubling); -1 when out of memory.
+static int reserve(CPNGShims_Buffer *buffer, size_t more) {
+    if (buffer->capacity - buffer->count >= more) return 0;
+    size_t capacity = buffer->capacity ? buffer->capacity : 65536;
+    while (capacity - buffer->count < more) capacity *= 2;
+    uint8_t *grown = realloc(buffer->bytes, capacity);
+    if (!grown) return -1;
+    buffer->bytes = grown;
+    buffer->capacity = capacity;
+    return 0;
+}
+
 static void writeToMemory(png_structp png, png_bytep bytes, size_t length) {
     WriteTarget *target = (WriteTarget *)png_get_io_ptr(png);
     CPNGShims_Buffer *buffer = target->buffer;
-    if (buffer->count + length > buffer->capacity) {
-        size_t capacity = buffer->capacity ? buffer->capacity : 65536;
-        while (capacity < buffer->count + length) capacity *= 2;
-        uint8_t *grown = realloc(buffer->bytes, capacity);
-        if (!grown) png_error(png, "out of memory");
-        buffer->bytes = grown;
-        buffer->capacity = capacity;
-    }
+    if (reserve(buffer, length) != 0) png_error(png, "out of memory");
     memcpy(buffer->bytes + buffer->count, bytes, length);
     buffer->count += length;
 }
@@ -531,17 +536,6 @@ int32_t CPNGShims_decodesDirectly(const CPNGShims_Reader *reader) { return reade
 // to zlib in one call; the file is signature, IHDR, one IDAT, IEND. Adaptive filtering (the
 // fixture and archive settings) stays with libpng.
 
-static int reserve(CPNGShims_Buffer *buffer, size_t more) {
-    if (buffer->capacity - buffer->count >= more) return 0;
-    size_t capacity = buffer->capacity ? buffer->capacity : 65536;
-    while (capacity - buffer->count < more) capacity *= 2;
-    uint8_t *grown = realloc(buffer->bytes, capacity);
-    if (!grown) return -1;
-    buffer->bytes = grown;
-    buffer->capacity = capacity;
-    return 0;
-}
-
 static void putBigEndian32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
 }
@@ -655,7 +649,7 @@ static int32_t encodeDirect(const uint8_t *pixels, uint32_t width, uint32_t heig
         zs.avail_in = (uInt)(rows * (rowBytes + 1));
         const int flush = y + rows == height ? Z_FINISH : Z_NO_FLUSH;
         for (;;) {
-            if (output->capacity - output->count < 65536 && reserve(output, 65536) != 0) { failure = "out of memory"; goto done; }
+            if (reserve(output, 65536) != 0) { failure = "out of memory"; goto done; }
             zs.next_out = output->bytes + output->count;
             zs.avail_out = (uInt)(output->capacity - output->count > 0x40000000u ? 0x40000000u : output->capacity - output->count);
             uInt room = zs.avail_out;
