@@ -117,13 +117,10 @@ public struct Recording: Sendable {
             streams.semantic = named(RecordingLayout.flatSemanticWords, ["png"])
             streams.instance = named(RecordingLayout.flatInstanceWords, ["png"])
             // A file naming two streams (rgb-depth-3.png) belongs to neither: it is reported unpaired.
-            let claimed = [streams.color, streams.depth, streams.semantic, streams.instance].flatMap { $0 }
+            let claimed = Streams.all.flatMap { streams[keyPath: $0] }
             let twice = Set(Dictionary(grouping: claimed, by: { $0 }).filter { $0.value.count > 1 }.keys)
             if !twice.isEmpty {
-                streams.color.removeAll { twice.contains($0) }
-                streams.depth.removeAll { twice.contains($0) }
-                streams.semantic.removeAll { twice.contains($0) }
-                streams.instance.removeAll { twice.contains($0) }
+                for stream in Streams.all { streams[keyPath: stream].removeAll { twice.contains($0) } }
                 ambiguous = twice.sorted().map { UnpairedFile(path: $0, reason: "its name names more than one stream") }
             }
         }
@@ -145,6 +142,8 @@ public struct Recording: Sendable {
         var depth: [String] = []
         var semantic: [String] = []
         var instance: [String] = []
+        /// Every stream, for what is done to each alike.
+        static var all: [WritableKeyPath<Streams, [String]>] { [\.color, \.depth, \.semantic, \.instance] }
     }
 
     /// Pairs streams by frame number — or, when colour and depth are named by timestamps that
@@ -158,6 +157,8 @@ public struct Recording: Sendable {
 
     /// Colour and depth as far apart in time as TUM's `associate.py` allows (its default, 20 ms).
     static let maxTimestampDifference = 0.02
+    /// `maxTimestampDifference` as the messages say it ("20 ms").
+    public static var timestampToleranceText: String { "\(Int((maxTimestampDifference * 1000).rounded())) ms" }
 
     /// Pairs colour and depth by the nearest timestamps, or nil when the names are not all
     /// timestamps or equal frame numbers already pair most frames.
@@ -202,7 +203,7 @@ public struct Recording: Sendable {
             }
             let depthURL = depthOf[c].map { root.appendingPathComponent(depth[$0].path) }
             if depthURL == nil {
-                unpaired.append(UnpairedFile(path: entry.path, reason: "no depth file within 20 ms of its timestamp"))
+                unpaired.append(UnpairedFile(path: entry.path, reason: "no depth file within \(Recording.timestampToleranceText) of its timestamp"))
             }
             frames.append(FrameFiles(number: number, color: root.appendingPathComponent(entry.path), depth: depthURL))
         }

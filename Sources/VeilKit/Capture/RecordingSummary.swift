@@ -199,7 +199,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
             + (gaps.count > 8 ? " and \(gaps.count - 8) more" : "")
         lines.append("gaps          \(gapText)")
         if pairing == "timestamp" {
-            lines.append("pairing       colour and depth by the nearest timestamps (within 20 ms); frame numbers in µs")
+            lines.append("pairing       colour and depth by the nearest timestamps (within \(Recording.timestampToleranceText)); frame numbers in µs")
         }
         lines.append("resolution    \(width)×\(height)")
         if let depthEncoding {
