@@ -98,13 +98,11 @@ import Testing
         let raster = TestImages.rgb(width: 8, height: 4)
         var bytes = try PNGCodec.encode(raster, settings: .init(level: 0, filters: 0x08, strategy: 0))
         let idat = try #require(Self.find(Array("IDAT".utf8), in: bytes))
-        let length = bytes[(idat - 4)..<idat].reduce(0) { $0 << 8 | Int($1) }
         // zlib header (2), stored block header (5), then rows of 1 + 24 bytes.
         let secondRow = idat + 4 + 2 + 5 + 25
         #expect(bytes[secondRow] == 0)
         bytes[secondRow] = 7
-        let crc = CRC32.checksum(bytes[idat..<(idat + 4 + length)])
-        for k in 0..<4 { bytes[idat + 4 + length + k] = UInt8((crc >> (24 - 8 * UInt32(k))) & 0xFF) }
+        CRC32.mend(chunkNamedAt: idat, in: &bytes)
         #expect(PNGCodec.decodesDirectly(bytes))
         #expect(throws: VeilError.undecodable(path: "f.png", reason: "bad adaptive filter value")) {
             try PNGCodec.decode(bytes, path: "f.png")
@@ -130,7 +128,7 @@ import Testing
     /// An 8-bit PNG built by hand: `filteredRows` (filter bytes included) in one stored deflate block.
     static func handMadePNG(width: UInt32, height: UInt32, colorType: UInt8, interlace: UInt8,
                             chunks: [(String, [UInt8])], filteredRows: [UInt8]) -> [UInt8] {
-        func bigEndian(_ v: UInt32) -> [UInt8] { [24, 16, 8, 0].map { UInt8((v >> $0) & 0xFF) } }
+        let bigEndian = CRC32.bigEndian
         func chunk(_ name: String, _ data: [UInt8]) -> [UInt8] {
             let body = Array(name.utf8) + data
             return bigEndian(UInt32(data.count)) + body + bigEndian(CRC32.checksum(body))
@@ -174,9 +172,7 @@ import Testing
             try PNGCodec.decode(bytes, path: "corrupt.png")
         }
         // With the CRC mended it is zlib that finds the data corrupt (or short), never a crash.
-        let length = bytes[(idat - 4)..<idat].reduce(0) { $0 << 8 | Int($1) }
-        let crc = CRC32.checksum(bytes[idat..<(idat + 4 + length)])
-        for k in 0..<4 { bytes[idat + 4 + length + k] = UInt8((crc >> (24 - 8 * UInt32(k))) & 0xFF) }
+        CRC32.mend(chunkNamedAt: idat, in: &bytes)
         #expect(PNGCodec.decodesDirectly(bytes))
         #expect(throws: VeilError.self) { try PNGCodec.decode(bytes, path: "corrupt.png") }
     }
@@ -192,11 +188,8 @@ import Testing
         // Rewrite IHDR to 1,000,000 × 1,000,000 with a correct CRC: only the size limit can stop it.
         let ihdr = try #require(Self.find(Array("IHDR".utf8), in: bytes))
         let big: UInt32 = 1_000_000
-        for (offset, value) in [(4, big), (8, big)] {
-            for k in 0..<4 { bytes[ihdr + offset + k] = UInt8((value >> (24 - 8 * UInt32(k))) & 0xFF) }
-        }
-        let crc = CRC32.checksum(bytes[ihdr..<(ihdr + 17)])
-        for k in 0..<4 { bytes[ihdr + 17 + k] = UInt8((crc >> (24 - 8 * UInt32(k))) & 0xFF) }
+        bytes.replaceSubrange((ihdr + 4)..<(ihdr + 12), with: CRC32.bigEndian(big) + CRC32.bigEndian(big))
+        CRC32.mend(chunkNamedAt: ihdr, in: &bytes)
         do {
             _ = try PNGCodec.decode(bytes, path: "huge.png")
             Issue.record("a 1,000,000² PNG decoded")
@@ -234,6 +227,15 @@ import Testing
 
 /// The PNG chunk CRC, to forge headers in tests.
 enum CRC32 {
+    /// Rewrites the CRC of the chunk whose name starts at `name` to match its (changed) name and data.
+    static func mend(chunkNamedAt name: Int, in bytes: inout [UInt8]) {
+        let length = bytes[(name - 4)..<name].reduce(0) { $0 << 8 | Int($1) }
+        bytes.replaceSubrange((name + 4 + length)..<(name + 8 + length), with: bigEndian(checksum(bytes[name..<(name + 4 + length)])))
+    }
+
+    /// `v` as PNG stores it: four bytes, most significant first.
+    static func bigEndian(_ v: UInt32) -> [UInt8] { [24, 16, 8, 0].map { UInt8((v >> $0) & 0xFF) } }
+
     static func checksum<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes {
