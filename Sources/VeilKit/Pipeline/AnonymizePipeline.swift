@@ -1,9 +1,10 @@
 import Foundation
+import Synchronization
 
 /// The main job: decode → detect → segment → head → anonymize → encode → write, for every frame.
 ///
-/// Frames go through in chunks of `chunk` on Dispatch's global concurrent queue, at most
-/// `maxChunksInFlight` chunks at once so memory stays bounded whatever the recording's length.
+/// Frames go through in chunks of `chunk`, one worker per core (`DispatchQueue.concurrentPerform`),
+/// at most `maxChunksInFlight` chunks at once so memory stays bounded whatever the recording's length.
 /// Finished chunks are committed strictly in frame order by a serial writer. Detection runs on
 /// every frame. A frame that fails any stage is never written in the clear (fail closed).
 public final class AnonymizePipeline: @unchecked Sendable {
@@ -75,7 +76,6 @@ public final class AnonymizePipeline: @unchecked Sendable {
         let chunks = stride(from: 0, to: frames.count, by: options.chunk).map { Array(frames[$0..<min(frames.count, $0 + options.chunk)]) }
         let limit = options.maxChunksInFlight ?? max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
         let slots = DispatchSemaphore(value: limit)
-        let group = DispatchGroup()
         let writer = DispatchQueue(label: "veil.writer")
         // Touched only on `writer`.
         final class Commits: @unchecked Sendable {
@@ -84,11 +84,20 @@ public final class AnonymizePipeline: @unchecked Sendable {
             var committed = 0
         }
         let commits = Commits()
-        for (index, chunk) in chunks.enumerated() {
-            slots.wait()
-            group.enter()
-            DispatchQueue.global().async {
-                let processed = chunk.map { self.process($0, redactSize: redactSize) }
+        // One worker per core, each taking the next chunk in order once a slot is free. (Chunks handed
+        // to the global queue one block each ran on as many threads as chunks in flight, twice the
+        // cores, which took turns on them.) The chunk with the lowest index not yet committed is
+        // always being processed, so the slots it frees in order never run out.
+        let taken = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(ProcessInfo.processInfo.activeProcessorCount, chunks.count)) { _ in
+            while true {
+                slots.wait()
+                let index = taken.add(1, ordering: .relaxed).oldValue
+                guard index < chunks.count else {
+                    slots.signal()
+                    return
+                }
+                let processed = chunks[index].map { self.process($0, redactSize: redactSize) }
                 writer.async {
                     commits.pending[index] = processed
                     // Commit finished chunks strictly in order.
@@ -99,11 +108,9 @@ public final class AnonymizePipeline: @unchecked Sendable {
                         commits.next += 1
                         slots.signal()
                     }
-                    group.leave()
                 }
             }
         }
-        group.wait()
         writer.sync {}
     }
 
