@@ -79,7 +79,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
         let writer = DispatchQueue(label: "veil.writer")
         // Touched only on `writer`.
         final class Commits: @unchecked Sendable {
-            var pending: [Int: [(FrameResult, EncodedFrame?)]] = [:]
+            var pending: [Int: [(FrameResult, StagedFrame?)]] = [:]
             var next = 0
             var committed = 0
         }
@@ -102,7 +102,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
                     commits.pending[index] = processed
                     // Commit finished chunks strictly in order.
                     while let ready = commits.pending.removeValue(forKey: commits.next) {
-                        for (result, encoded) in ready { each(self.commit(result, encoded)) }
+                        for (result, staged) in ready { each(self.commit(result, staged)) }
                         commits.committed += ready.count
                         self.progress?(commits.committed)
                         commits.next += 1
@@ -142,8 +142,34 @@ public final class AnonymizePipeline: @unchecked Sendable {
         }
     }
 
+    /// Processes one frame and writes its files to temporary files beside their places, which
+    /// `commit` renames in frame order. The encoded bytes are freed here, on the worker that made
+    /// them, rather than kept until the writer reaches the frame: held across other frames' work,
+    /// they fragmented the heap, whose peak then crept up over a long run.
+    func process(_ files: FrameFiles, redactSize: (Int, Int)?) -> (FrameResult, StagedFrame?) {
+        var (result, encoded) = encode(files, redactSize: redactSize)
+        guard let encoded else { return (result, nil) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        var staged = StagedFrame()
+        do {
+            for (url, bytes) in encoded.files {
+                let file = try FileIO.AtomicFile(url)
+                staged.files.append(file)
+                try file.append(bytes)
+                try file.close()
+            }
+        } catch {
+            // Nothing of the frame is written: its temporary files go with `staged`.
+            result.status = .failed
+            result.reason = "\(error)"
+            return (result, nil)
+        }
+        result.ms[.write] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        return (result, staged)
+    }
+
     /// Decodes, detects, anonymizes and encodes one frame; never returns clear-text bytes for a failed frame.
-    func process(_ files: FrameFiles, redactSize: (Int, Int)?) -> (FrameResult, EncodedFrame?) {
+    func encode(_ files: FrameFiles, redactSize: (Int, Int)?) -> (FrameResult, EncodedFrame?) {
         var result = FrameResult(number: files.number, file: recording.relativePath(files.color), status: .done)
         let colorURL = colorOutput(files), depthURL = depthOutput(files)
         if options.resume, FileManager.default.fileExists(atPath: colorURL.path),
@@ -203,24 +229,24 @@ public final class AnonymizePipeline: @unchecked Sendable {
             : try PNGCodec.encode(rgb)
     }
 
-    /// Writes a frame's files atomically (on the writer queue, in frame order).
-    func commit(_ result: FrameResult, _ encoded: EncodedFrame?) -> FrameResult {
-        guard let encoded else { return result }
+    /// Renames a frame's temporary files into place (on the writer queue, in frame order).
+    func commit(_ result: FrameResult, _ staged: StagedFrame?) -> FrameResult {
+        guard let staged else { return result }
         var result = result
         let start = DispatchTime.now().uptimeNanoseconds
-        var written: [URL] = []
+        var renamed: [URL] = []
         do {
-            for file in encoded.files {
-                try FileIO.writeAtomically(file.bytes, to: file.url)
-                written.append(file.url)
+            for file in staged.files {
+                try file.commit()
+                renamed.append(file.url)
             }
         } catch {
-            // A frame is all or nothing: remove what of it was written.
-            for url in written { unlink(url.path) }
+            // A frame is all or nothing: remove what of it was renamed; the rest goes with `staged`.
+            for url in renamed { unlink(url.path) }
             result.status = .failed
             result.reason = "\(error)"
         }
-        result.ms[.write] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        result.ms[.write, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         return result
     }
 

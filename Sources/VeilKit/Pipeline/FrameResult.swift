@@ -19,3 +19,9 @@ public struct FrameResult: Sendable {
 struct EncodedFrame: Sendable {
     var files: [(url: URL, bytes: [UInt8])]
 }
+
+/// A frame's files written to temporary files beside their places, to be renamed into place.
+/// Handed from the worker that wrote them to the writer, used by one thread at a time.
+struct StagedFrame: @unchecked Sendable {
+    var files: [FileIO.AtomicFile] = []
+}

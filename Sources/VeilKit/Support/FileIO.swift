@@ -86,32 +86,42 @@ public enum FileIO {
             try check()
         }
 
-        /// Flushes (with `sync`, to the disk), closes and renames the file over `url`.
-        public func commit(sync: Bool = false) throws {
+        /// Flushes (with `sync`, to the disk) and closes the temporary file, which `commit()` then
+        /// renames; until then it is removed when this object goes away.
+        public func close(sync: Bool = false) throws {
             try check()
+            guard fd >= 0 else { return }
             var error: Int32 = 0
             if sync, fsync(fd) != 0 { error = errno }
-            if close(fd) != 0, error == 0 { error = errno }
+            if Foundation.close(fd) != 0, error == 0 { error = errno }
             fd = -1
-            if error == 0, rename(temporary, url.path) != 0 { error = errno }
             if error != 0 { fail(error) }
             try check()
+        }
+
+        /// Flushes and closes the file if that is not done yet, and renames it over `url`.
+        public func commit(sync: Bool = false) throws {
+            try close(sync: sync)
+            if rename(temporary, url.path) != 0 { fail(errno) }
+            try check()
+            renamed = true
         }
 
         /// Removes the temporary file; `url` is left as it was.
         public func discard() { fail(ECANCELED) }
 
         private var failure: Int32 = 0
+        private var renamed = false
         private func fail(_ code: Int32) {
             guard failure == 0 else { return }
             failure = code
-            if fd >= 0 { close(fd); fd = -1 }
+            if fd >= 0 { Foundation.close(fd); fd = -1 }
             unlink(temporary)
         }
         private func check() throws {
             if failure != 0 { throw VeilError.unwritable(path: url.path, reason: String(cString: strerror(failure))) }
         }
 
-        deinit { if fd >= 0 { discard() } }
+        deinit { if !renamed { discard() } }
     }
 }
