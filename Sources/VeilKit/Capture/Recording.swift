@@ -1,17 +1,34 @@
 import Foundation
 
 /// The files of one frame, paired by frame number.
+///
+/// The paths are kept as strings, about 50 bytes each, and the URLs made when asked for: a
+/// `URL` kept per file took about 450 bytes, so the list of a 10,000-frame recording alone would
+/// have held 18 MB.
 public struct FrameFiles: Sendable, Equatable {
     /// The frame number from the file names.
     public let number: Int
+    private let colorPath: String
+    private let depthPath: String?
+    private let semanticPath: String?
+    private let instancePath: String?
+
+    public init(number: Int, color: URL, depth: URL? = nil, semantic: URL? = nil, instance: URL? = nil) {
+        self.number = number
+        colorPath = color.path
+        depthPath = depth?.path
+        semanticPath = semantic?.path
+        instancePath = instance?.path
+    }
+
     /// The colour image.
-    public let color: URL
+    public var color: URL { URL(fileURLWithPath: colorPath, isDirectory: false) }
     /// The depth image, if the recording has one for this frame.
-    public var depth: URL?
+    public var depth: URL? { depthPath.map { URL(fileURLWithPath: $0, isDirectory: false) } }
     /// The semantic segmentation image (ground truth only).
-    public var semantic: URL?
+    public var semantic: URL? { semanticPath.map { URL(fileURLWithPath: $0, isDirectory: false) } }
     /// The instance segmentation image (ground truth only).
-    public var instance: URL?
+    public var instance: URL? { instancePath.map { URL(fileURLWithPath: $0, isDirectory: false) } }
 }
 
 /// A file that could not be paired into a frame.
