@@ -73,7 +73,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
         let redactSize = options.onError == .redact
             ? frames.lazy.compactMap { try? ImageFile.readRGB($0.color) }.first.map { ($0.width, $0.height) }
             : nil
-        let chunks = stride(from: 0, to: frames.count, by: options.chunk).map { Array(frames[$0..<min(frames.count, $0 + options.chunk)]) }
+        let chunkCount = (frames.count + options.chunk - 1) / options.chunk
         let limit = options.maxChunksInFlight ?? max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
         let slots = DispatchSemaphore(value: limit)
         let writer = DispatchQueue(label: "veil.writer")
@@ -89,15 +89,16 @@ public final class AnonymizePipeline: @unchecked Sendable {
         // cores, which took turns on them.) The chunk with the lowest index not yet committed is
         // always being processed, so the slots it frees in order never run out.
         let taken = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: min(ProcessInfo.processInfo.activeProcessorCount, chunks.count)) { _ in
+        DispatchQueue.concurrentPerform(iterations: min(ProcessInfo.processInfo.activeProcessorCount, chunkCount)) { _ in
             while true {
                 slots.wait()
                 let index = taken.add(1, ordering: .relaxed).oldValue
-                guard index < chunks.count else {
+                guard index < chunkCount else {
                     slots.signal()
                     return
                 }
-                let processed = chunks[index].map { self.process($0, redactSize: redactSize) }
+                let first = index * self.options.chunk
+                let processed = self.frames[first..<min(self.frames.count, first + self.options.chunk)].map { self.process($0, redactSize: redactSize) }
                 writer.async {
                     commits.pending[index] = processed
                     // Commit finished chunks strictly in order.
