@@ -6,6 +6,9 @@ import Testing
 enum SynthFixtures {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var made: Set<String> = []
+    /// Every folder this process has written to, made whole or not: removed when it exits, so
+    /// test runs do not pile recordings up in /tmp.
+    nonisolated(unsafe) private static var written: Set<String> = []
 
     /// Renders the recording `name` once per process (tests run in parallel and share it).
     static func make(_ name: String, _ configure: (inout SynthOptions) -> Void) throws -> URL {
@@ -13,12 +16,26 @@ enum SynthFixtures {
         defer { lock.unlock() }
         var options = SynthOptions()
         configure(&options)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("veil-synth-\(name)-\(getpid())")
+        let url = folder(name)
         if made.contains(name) { return url }
         try? FileManager.default.removeItem(at: url)
+        if written.isEmpty { atexit { SynthFixtures.removeAll() } }
+        written.insert(name)
         try SynthWriter(scene: SynthScene(options: options), output: url).write()
         made.insert(name)
         return url
+    }
+
+    private static func folder(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("veil-synth-\(name)-\(getpid())")
+    }
+
+    private static func removeAll() {
+        lock.withLock {
+            for name in written {
+                try? FileManager.default.removeItem(at: folder(name))
+            }
+        }
     }
 
     /// 12 people, 640×480, standing still camera: enough heads for recognition and geometry checks.
