@@ -310,11 +310,6 @@ case "decode":
 case "anonymize":
     // anonymize [runs]: milliseconds of each method on one 100×100 px head in a 1280×720 frame.
     try benchAnonymize(runs: runs)
-case "to-jpeg":
-    // to-jpeg IN OUT.jpg [quality]: a colour image as a JPEG (for peers that read JPEG only).
-    let a = Array(arguments.dropFirst())
-    let image = try ImageFile.readRGB(URL(fileURLWithPath: a[0]))
-    try FileIO.writeAtomically(try JPEGCodec.encode(image, quality: a.count > 2 ? Int(a[2]) ?? 95 : 95), to: URL(fileURLWithPath: a[1]))
 case "gt-people":
     // gt-people RECORDING: the people the ground truth of each frame holds (boxes, pixels, distance).
     let recording = try Recording(at: URL(fileURLWithPath: String(arguments.dropFirst().first ?? ".")))
