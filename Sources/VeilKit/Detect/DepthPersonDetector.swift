@@ -108,9 +108,12 @@ public struct DepthPersonDetector: Sendable {
         let p = parameters
         var gz = [Float](repeating: 0, count: gw * gh)
         var parent = [Int32](repeating: -1, count: gw * gh)
-        // Each root cell's region number, in scan order (-1 elsewhere), and the roots in that order.
+        // Each root cell's region number, in scan order (-1 elsewhere), the roots in that order, and
+        // each region's grid box and depths.
         var slots = [Int32](repeating: -1, count: gw * gh)
         var roots: [Int32] = []
+        struct Stats { var x0 = Int.max, y0 = Int.max, x1 = -1, y1 = -1, count = 0, zSum: Float = 0 }
+        var stats: [Stats] = []
         depth.metres.withUnsafeBufferPointer { z in
             gz.withUnsafeMutableBufferPointer { g in
                 parent.withUnsafeMutableBufferPointer { par in
@@ -166,34 +169,31 @@ public struct DepthPersonDetector: Sendable {
                             }
                         }
                     }
-                    // Every cell points at its root; roots get compact slots in scan order (a root is
-                    // its region's first cell, so it comes before any other cell of it).
+                    // Every cell is pointed at its root and counted in its region's statistics. A
+                    // cell's parent always has a smaller index, so it was pointed at its root earlier
+                    // in this scan, and a root (its region's first cell) gets its slot before any
+                    // other cell of its region comes.
                     slots.withUnsafeMutableBufferPointer { slot in
-                        for i in 0..<(gw * gh) where par[i] >= 0 {
-                            let r = find(Int32(i))
-                            par[i] = r
-                            if r == Int32(i) { slot[i] = Int32(roots.count); roots.append(r) }
-                        }
-                    }
-                }
-            }
-        }
-        // Grid boxes and depths per region.
-        struct Stats { var x0 = Int.max, y0 = Int.max, x1 = -1, y1 = -1, count = 0, zSum: Float = 0 }
-        var stats = [Stats](repeating: Stats(), count: roots.count)
-        parent.withUnsafeBufferPointer { par in
-            gz.withUnsafeBufferPointer { g in
-                slots.withUnsafeBufferPointer { slot in
-                    stats.withUnsafeMutableBufferPointer { st in
                         for y in 0..<gh {
                             for x in 0..<gw {
-                                let r = par[y * gw + x]
-                                guard r >= 0 else { continue }
-                                let k = Int(slot[Int(r)])
-                                st[k].x0 = min(st[k].x0, x); st[k].y0 = min(st[k].y0, y)
-                                st[k].x1 = max(st[k].x1, x); st[k].y1 = max(st[k].y1, y)
-                                st[k].count += 1
-                                st[k].zSum += g[y * gw + x]
+                                let i = y * gw + x
+                                let up = par[i]
+                                guard up >= 0 else { continue }
+                                let r = up == Int32(i) ? up : par[Int(up)]
+                                par[i] = r
+                                let k: Int
+                                if r == Int32(i) {
+                                    k = stats.count
+                                    slot[i] = Int32(k)
+                                    roots.append(r)
+                                    stats.append(Stats())
+                                } else {
+                                    k = Int(slot[Int(r)])
+                                }
+                                stats[k].x0 = min(stats[k].x0, x); stats[k].y0 = min(stats[k].y0, y)
+                                stats[k].x1 = max(stats[k].x1, x); stats[k].y1 = max(stats[k].y1, y)
+                                stats[k].count += 1
+                                stats[k].zSum += g[i]
                             }
                         }
                     }
