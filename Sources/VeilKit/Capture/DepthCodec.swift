@@ -49,11 +49,19 @@ public struct DepthCodec: Sendable, Equatable {
         let sky = Self.carlaSkyThreshold
         let metres = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             raster.samples.withUnsafeBufferPointer { src in
-                for i in 0..<count {
-                    let s = i * channels
-                    let v = UInt32(src[s]) | UInt32(src[s + 1]) << 8 | UInt32(src[s + 2]) << 16
-                    let m = Float(v) * factor
-                    out[i] = m >= sky ? DepthMap.beyondRange : m
+                // A constant stride for RGB and RGBA lets the compiler vectorise the loop.
+                func convert(stride: Int) {
+                    for i in 0..<count {
+                        let s = i * stride
+                        let v = UInt32(src[s]) | UInt32(src[s + 1]) << 8 | UInt32(src[s + 2]) << 16
+                        let m = Float(v) * factor
+                        out[i] = m >= sky ? DepthMap.beyondRange : m
+                    }
+                }
+                switch channels {
+                case 3: convert(stride: 3)
+                case 4: convert(stride: 4)
+                default: convert(stride: channels)
                 }
             }
             initialized = count
