@@ -2,9 +2,10 @@ import Foundation
 
 /// The files of one frame, paired by frame number.
 ///
-/// The paths are kept as strings, about 50 bytes each, and the URLs made when asked for: a
-/// `URL` kept per file took about 450 bytes, so the list of a 10,000-frame recording alone would
-/// have held 18 MB.
+/// The paths are kept as strings and the URLs made when asked for: a `URL` kept per file took
+/// about 400 bytes, which made peak memory grow with the recording's length (10 frames of a
+/// 10,000-frame recording with colour and depth: 59.0 MB with URLs, 53.3 MB with strings, 51 MB
+/// for 10 frames of a 100-frame one).
 public struct FrameFiles: Sendable, Equatable {
     /// The frame number from the file names.
     public let number: Int
