@@ -68,11 +68,22 @@ public struct HeadAnonymizer: Sendable {
 
     /// The 4-connected blobs of `mask`, in scan order (so head numbers are deterministic).
     public static func blobs(mask: [UInt8], width: Int, height: Int) -> [Blob] {
-        var seen = [Bool](repeating: false, count: mask.count)
+        var seen: [Bool] = []  // made at the first mask pixel: a frame without heads needs none
         var blobs: [Blob] = []
         var stack: [Int] = []
         mask.withUnsafeBufferPointer { m in
-            for start in 0..<m.count where m[start] != 0 && !seen[start] {
+            let raw = UnsafeRawBufferPointer(m)
+            var start = 0
+            while start < m.count {
+                // Empty stretches are skipped eight pixels at a time.
+                if start + 8 <= m.count, raw.loadUnaligned(fromByteOffset: start, as: UInt64.self) == 0 {
+                    start += 8
+                    continue
+                }
+                defer { start += 1 }
+                guard m[start] != 0 else { continue }
+                if seen.isEmpty { seen = [Bool](repeating: false, count: m.count) }
+                guard !seen[start] else { continue }
                 var blob = Blob(box: PixelBox(x0: Int.max, y0: Int.max, x1: -1, y1: -1), pixels: [])
                 seen[start] = true
                 stack.append(start)
