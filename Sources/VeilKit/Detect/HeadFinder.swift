@@ -38,11 +38,7 @@ public struct HeadFinder: Sendable {
                                                   reason: "the \(kind.rawValue) detector needs depth, and this frame has none")
             }
             // A depth map without readings cannot show anyone: fail rather than call the frame empty.
-            // One pass counts both readings and holes.
-            var measured = 0, holes = 0
-            for m in depth.metres {
-                if DepthMap.isMeasured(m) { measured += 1 } else if m == DepthMap.noReading { holes += 1 }
-            }
+            let (measured, holes) = Self.countReadings(depth.metres)
             guard measured * 100 >= depth.metres.count else {
                 throw VeilError.unexpectedContent(path: frame.files.depth?.path ?? frame.files.color.path,
                                                   reason: "fewer than 1% of the depth pixels hold a reading: people cannot be searched for")
@@ -81,6 +77,27 @@ public struct HeadFinder: Sendable {
         }
         let mask = HeadMasker.mask(heads: heads, depth: frame.depth, intrinsics: intrinsics, width: w, height: h)
         return (heads, mask)
+    }
+
+    /// How many depth pixels hold a reading (above zero and finite) and how many are holes, in one
+    /// pass eight pixels at a time (a plain loop with two tests a pixel was 1.6% of a 1280×720 run).
+    static func countReadings(_ metres: [Float]) -> (measured: Int, holes: Int) {
+        metres.withUnsafeBufferPointer { z in
+            var measured = SIMD8<Int32>(), holes = SIMD8<Int32>()
+            let one = SIMD8<Int32>(repeating: 1), zero = SIMD8<Int32>()
+            let raw = UnsafeRawBufferPointer(z)
+            let blocks = z.count / 8
+            for b in 0..<blocks {
+                let v = raw.loadUnaligned(fromByteOffset: b * 32, as: SIMD8<Float>.self)
+                measured &+= zero.replacing(with: one, where: (v .> 0) .& (v .< .infinity))
+                holes &+= zero.replacing(with: one, where: v .== SIMD8(repeating: DepthMap.noReading))
+            }
+            var (m, h) = (Int(measured.wrappedSum()), Int(holes.wrappedSum()))
+            for value in z[(blocks * 8)...] {
+                if DepthMap.isMeasured(value) { m += 1 } else if value == DepthMap.noReading { h += 1 }
+            }
+            return (m, h)
+        }
     }
 
     /// The head windows of the faces the colour face detector finds in `frame`.

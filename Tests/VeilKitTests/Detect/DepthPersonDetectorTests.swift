@@ -130,6 +130,16 @@ import Testing
         }
     }
 
+    @Test(arguments: [0, 1, 7, 8, 9, 61])
+    func readingsAndHolesAreCountedAsOnePixelAtATime(count: Int) {
+        // Every kind of value, at every position of the eight-pixel blocks and in the tail after them.
+        let kinds: [Float] = [2.5, 0, -0.0, .infinity, .nan, -3, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.infinity]
+        let metres = (0..<count).map { kinds[($0 * 5 + count) % kinds.count] }
+        let counted = HeadFinder.countReadings(metres)
+        #expect(counted.measured == metres.filter(DepthMap.isMeasured).count)
+        #expect(counted.holes == metres.filter { $0 == DepthMap.noReading }.count)
+    }
+
     @Test func colourOnlyFrameNeedsTheFaceDetector() throws {
         let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/x/rgb/000001.png"))
         let frame = Frame(number: 1, files: files, rgb: Raster(width: 64, height: 48, channels: 3), depth: nil, depthImage: nil)
