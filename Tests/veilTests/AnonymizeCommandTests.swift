@@ -159,7 +159,8 @@ import Testing
         #expect(try CLI.run(["anonymize", input.path, "-o", clean.path, "--seed", "9", "--quiet"]).status == 0)
         // An interrupted run: some frames done, one stale temporary file.
         #expect(try CLI.run(["anonymize", input.path, "-o", resumed.path, "--seed", "9", "--quiet", "--shard", "0/2"]).status == 0)
-        try Data([1, 2, 3]).write(to: resumed.appendingPathComponent("rgb/.000009.png.123.456.tmp"))
+        let unfinished = Self.files(input, "rgb")[5]  // a frame of the half not yet done
+        try Data([1, 2, 3]).write(to: resumed.appendingPathComponent("rgb/.\(unfinished).123.456.tmp"))
         let result = try CLI.run(["anonymize", input.path, "-o", resumed.path, "--seed", "9", "--resume", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try Self.metrics(resumed)["skipped_frames"] as? Int == 4)
@@ -185,6 +186,43 @@ import Testing
         #expect(merged.status == 0, "\(merged.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(merged.stdout.utf8)) as? [String: Any])
         #expect(json["frames"] as? Int == 7)
+    }
+
+    @Test func shardsShareOneOutputFolderAndMergeBack() throws {
+        let input = try Self.recording(frames: 7)
+        let out = Self.temporary("shared")
+        defer { try? FileManager.default.removeItem(at: input); try? FileManager.default.removeItem(at: out) }
+        for i in 0..<3 {
+            #expect(try CLI.run(["anonymize", input.path, "-o", out.path, "--shard", "\(i)/3", "--quiet"]).status == 0)
+        }
+        #expect(Self.files(out, "rgb") == Self.files(input, "rgb"))
+        // Each shard keeps its own metrics and table; none overwrites another's.
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        #expect(Set(names.filter { $0.hasPrefix("metrics") }) == Set((0..<3).map { "metrics-shard-\($0)-of-3.json" }))
+        #expect(Set(names.filter { $0.hasPrefix("frames") }) == Set((0..<3).map { "frames-shard-\($0)-of-3.csv" }))
+        let rows = try (0..<3).map { try String(contentsOf: out.appendingPathComponent("frames-shard-\($0)-of-3.csv"), encoding: .utf8)
+            .split(separator: "\n").count - 1 }
+        #expect(rows.reduce(0, +) == 7)
+        let merged = try CLI.run(["merge-metrics", out.path])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(merged.stdout.utf8)) as? [String: Any])
+        #expect(json["frames"] as? Int == 7)
+    }
+
+    @Test func aShardRemovesOnlyItsOwnTemporaryFiles() throws {
+        let input = try Self.recording(frames: 4)
+        let out = Self.temporary("temps")
+        defer { try? FileManager.default.removeItem(at: input); try? FileManager.default.removeItem(at: out) }
+        // Shard 1/2 owns the last two frames. Another shard is writing the first frame right now;
+        // an interrupted run of shard 1/2 left a temporary file of its third frame.
+        let names = Self.files(input, "rgb")
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("rgb"), withIntermediateDirectories: true)
+        let others = out.appendingPathComponent("rgb/.\(names[0]).4242.17.tmp")
+        let own = out.appendingPathComponent("rgb/.\(names[2]).4242.18.tmp")
+        for url in [others, own] { try Data([1, 2, 3]).write(to: url) }
+        #expect(try CLI.run(["anonymize", input.path, "-o", out.path, "--shard", "1/2", "--quiet"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: others.path))
+        #expect(!FileManager.default.fileExists(atPath: own.path))
     }
 
     @Test func fullDiskFailsFramesWithoutPartialFiles() throws {

@@ -128,10 +128,20 @@ public final class AnonymizePipeline: @unchecked Sendable {
                 throw VeilError.unwritable(path: folder.path, reason: (error as NSError).localizedDescription)
             }
         }
-        // Temporary files of an interrupted run (hidden, never a frame's name) are removed.
-        for folder in folders {
-            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-                unlink(folder.appendingPathComponent(name).path)
+        // Temporary files of an interrupted run (`.NAME.PID.RANDOM.tmp`) are removed, but only those
+        // of files this shard writes: shards sharing the output folder, on this machine or another,
+        // may be writing theirs right now.
+        var owned: [URL: Set<String>] = [options.output: [options.metricsFileName, options.framesFileName]]
+        for files in frames {
+            for url in [colorOutput(files), depthOutput(files)].compactMap({ $0 }) {
+                owned[url.deletingLastPathComponent(), default: []].insert(url.lastPathComponent)
+            }
+        }
+        for (folder, names) in owned {
+            for entry in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] {
+                if let name = FileIO.AtomicFile.target(ofTemporaryName: entry), names.contains(name) {
+                    unlink(folder.appendingPathComponent(entry).path)
+                }
             }
         }
         let probe = options.output.appendingPathComponent(".veil-write-test")

@@ -34,6 +34,12 @@ public struct PipelineOptions: Sendable {
     public var maxChunksInFlight: Int?
 
     public init(output: URL) { self.output = output }
+
+    /// The run's metrics file in the output folder: `metrics.json`, or one per shard
+    /// (`metrics-shard-I-of-N.json`) so shards can share one output folder.
+    public var metricsFileName: String { shard.count > 1 ? "metrics-shard-\(shard.index)-of-\(shard.count).json" : "metrics.json" }
+    /// The run's per-frame table: `frames.csv`, or one per shard (`frames-shard-I-of-N.csv`).
+    public var framesFileName: String { shard.count > 1 ? "frames-shard-\(shard.index)-of-\(shard.count).csv" : "frames.csv" }
 }
 
 /// The fixed order of stages, for timing tables.

@@ -60,6 +60,15 @@ public enum FileIO {
         let temporary: String
         private var fd: Int32
 
+        /// The name of the file a temporary file's name (`.NAME.PID.RANDOM.tmp`) stands for, or nil
+        /// when the name is not one.
+        public static func target(ofTemporaryName name: String) -> String? {
+            guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return nil }
+            let parts = name.dropFirst().dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count >= 3, parts.suffix(2).allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return nil }
+            return parts.dropLast(2).joined(separator: ".")
+        }
+
         public init(_ url: URL) throws {
             self.url = url
             temporary = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"

@@ -75,7 +75,7 @@ extension VeilCommand {
             // Frame results are tallied and their frames.csv rows streamed to a temporary file as
             // they are committed, so memory does not grow with the recording's length.
             let out = pipelineOptions.output
-            let csv = CSVStream(final: out.appendingPathComponent("frames.csv"), header: RunMetrics.csvHeader)
+            let csv = CSVStream(final: out.appendingPathComponent(pipelineOptions.framesFileName), header: RunMetrics.csvHeader)
             final class Tally: @unchecked Sendable { var tally = RunTally() }  // touched on the pipeline's writer queue only
             let tally = Tally()
             let start = DispatchTime.now().uptimeNanoseconds
@@ -86,7 +86,7 @@ extension VeilCommand {
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             bar.finish()
             let metrics = RunMetrics(tally: tally.tally, options: pipelineOptions, elapsed: elapsed)
-            try FileIO.writeAtomically(Array((try JSONOutput.string(metrics) + "\n").utf8), to: out.appendingPathComponent("metrics.json"))
+            try FileIO.writeAtomically(Array((try JSONOutput.string(metrics) + "\n").utf8), to: out.appendingPathComponent(pipelineOptions.metricsFileName))
             try csv.finish()
             if json {
                 print(try JSONOutput.string(metrics))

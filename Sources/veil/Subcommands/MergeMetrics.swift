@@ -10,7 +10,7 @@ extension VeilCommand {
             abstract: "Join the metrics.json of every shard of a run into one."
         )
 
-        @Argument(help: "metrics.json files, or output folders that hold one.")
+        @Argument(help: "metrics.json files, or output folders: a folder gives its shards' metrics-shard-I-of-N.json files, or else its metrics.json.")
         var inputs: [String]
 
         @Option(name: .shortAndLong, help: "Write the merged metrics here (default: stdout).")
@@ -18,9 +18,7 @@ extension VeilCommand {
 
         func run() throws {
             var shards: [RunMetrics] = []
-            for input in inputs {
-                var url = URL(fileURLWithPath: input)
-                if Recording.isDirectory(url) { url.appendPathComponent("metrics.json") }
+            for url in inputs.flatMap({ Self.metricsFiles(URL(fileURLWithPath: $0)) }) {
                 do {
                     shards.append(try JSONDecoder().decode(RunMetrics.self, from: Data(try FileIO.read(url, limit: 64 << 20))))
                 } catch let error as VeilError {
@@ -36,6 +34,16 @@ extension VeilCommand {
             } else {
                 print(text, terminator: "")
             }
+        }
+
+        /// A file stands for itself; a folder for the metrics of the shards written into it, or
+        /// else its `metrics.json` (a folder with both holds an earlier unsharded run too).
+        static func metricsFiles(_ url: URL) -> [URL] {
+            guard Recording.isDirectory(url) else { return [url] }
+            let shards = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [])
+                .filter { $0.hasPrefix("metrics-shard-") && $0.hasSuffix(".json") }
+                .sorted()
+            return shards.isEmpty ? [url.appendingPathComponent("metrics.json")] : shards.map { url.appendingPathComponent($0) }
         }
     }
 }

@@ -44,6 +44,20 @@ import Testing
         #expect(try Self.names(folder) == ["frame.png"])
     }
 
+    @Test func temporaryNamesGiveTheFileTheyStandFor() throws {
+        #expect(FileIO.AtomicFile.target(ofTemporaryName: ".000009.png.123.456.tmp") == "000009.png")
+        #expect(FileIO.AtomicFile.target(ofTemporaryName: ".frames.csv.77.4294967295.tmp") == "frames.csv")
+        for name in ["000009.png", ".000009.png", ".000009.png.tmp", ".000009.png.x.456.tmp", ".123.456.tmp", "000009.png.123.456.tmp"] {
+            #expect(FileIO.AtomicFile.target(ofTemporaryName: name) == nil, "\(name)")
+        }
+        // What AtomicFile itself names a temporary file.
+        let folder = try TemporaryFolder()
+        let file = try FileIO.AtomicFile(folder.url.appendingPathComponent("depth.png"))
+        let temporary = try Self.names(folder)[0]
+        #expect(FileIO.AtomicFile.target(ofTemporaryName: temporary) == "depth.png")
+        file.discard()
+    }
+
     @Test func fileInAMissingFolderIsAClearError() throws {
         let folder = try TemporaryFolder()
         let url = folder.url.appendingPathComponent("gone/frame.png")
