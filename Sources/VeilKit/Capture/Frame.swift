@@ -12,6 +12,8 @@ public struct Frame: Sendable {
     public var depth: DepthMap?
     /// The depth image as stored, to write anonymized depth back in the same encoding.
     public var depthImage: DecodedPNG?
+    /// The depth file's bytes, to write back as they are when nothing in the frame is anonymized.
+    public var depthFile: [UInt8]?
 }
 
 /// Reads a recording's frames, with the depth encoding and intrinsics settled once for all of them.
@@ -56,14 +58,15 @@ public struct FrameReader: Sendable {
     ///   recording with depth, or depth of another size than the colour image.
     public func read(_ files: FrameFiles) throws -> Frame {
         let rgb = try ImageFile.readRGB(files.color)
-        var frame = Frame(number: files.number, files: files, rgb: rgb, depth: nil, depthImage: nil)
+        var frame = Frame(number: files.number, files: files, rgb: rgb, depth: nil, depthImage: nil, depthFile: nil)
         guard let depthCodec else { return frame }
         guard let depthURL = files.depth else {
             throw VeilError.unreadable(
                 path: recording.root.appendingPathComponent("depth").path,
                 reason: "no depth file for frame \(files.number) (colour \(recording.relativePath(files.color)))")
         }
-        let image = try PNGCodec.decode(try FileIO.read(depthURL), path: depthURL.path)
+        let bytes = try FileIO.read(depthURL)
+        let image = try PNGCodec.decode(bytes, path: depthURL.path)
         guard image.width == rgb.width, image.height == rgb.height else {
             throw VeilError.unexpectedContent(
                 path: depthURL.path,
@@ -71,6 +74,7 @@ public struct FrameReader: Sendable {
         }
         frame.depth = try depthCodec.decode(image, path: depthURL.path)
         frame.depthImage = image
+        frame.depthFile = bytes
         return frame
     }
 }

@@ -145,6 +145,34 @@ public enum PNGCodec {
         return raster.channels == 3 ? raster : raster.rgb()
     }
 
+    /// A PNG file with only the chunks its pixels need (IHDR, PLTE, tRNS, IDAT, IEND), copied as
+    /// they are: nothing else the file holds (text, times, EXIF, colour profiles) is kept. How an image
+    /// that Veil left unchanged is written, without decoding and encoding it again. The file must
+    /// have decoded already: a file cut short after its image data gets its IEND chunk back.
+    ///
+    /// - Throws: `VeilError.undecodable` when `bytes` do not start with a PNG header chunk.
+    public static func withoutMetadata(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        guard bytes.count >= 16, bytes[0..<8].elementsEqual(signature), bytes[12..<16].elementsEqual(Array("IHDR".utf8)) else {
+            throw VeilError.undecodable(path: path, reason: "not a PNG file")
+        }
+        let kept: Set<[UInt8]> = ["IHDR", "PLTE", "tRNS", "IDAT", "IEND"].map { Array($0.utf8) }.reduce(into: []) { $0.insert($1) }
+        var out = signature
+        out.reserveCapacity(bytes.count)
+        var at = 8
+        while at + 12 <= bytes.count {
+            let length = bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) }
+            let end = at + 12 + length
+            guard end <= bytes.count else { break }
+            let name = Array(bytes[(at + 4)..<(at + 8)])
+            if kept.contains(name) { out += bytes[at..<end] }
+            if name == Array("IEND".utf8) { return out }
+            at = end
+        }
+        // Cut short after the image data: the empty IEND chunk, with its CRC.
+        return out + [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
+    }
+
     /// Encodes 8-bit pixels (1–4 channels) as PNG bytes without metadata chunks.
     public static func encode(_ raster: Raster<UInt8>, settings: EncodeSettings = .fast) throws -> [UInt8] {
         try raster.samples.withUnsafeBytes { raw in

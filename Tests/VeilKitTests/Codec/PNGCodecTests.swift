@@ -126,22 +126,67 @@ import Testing
     }
 
     /// An 8-bit PNG built by hand: `filteredRows` (filter bytes included) in one stored deflate block.
+    /// A PNG chunk: length, name, data and CRC.
+    static func chunk(_ name: String, _ data: [UInt8]) -> [UInt8] {
+        let body = Array(name.utf8) + data
+        return CRC32.bigEndian(UInt32(data.count)) + body + CRC32.bigEndian(CRC32.checksum(body))
+    }
+
+    /// `png` with `chunks` inserted before its first IDAT chunk and `trailing` before its IEND chunk.
+    static func inserting(_ chunks: [[UInt8]], trailing: [[UInt8]] = [], into png: [UInt8]) throws -> [UInt8] {
+        let idat = try #require(png.indices.first { png[$0..<min(png.count, $0 + 4)].elementsEqual(Array("IDAT".utf8)) }) - 4
+        let iend = png.count - 12
+        return Array(png[..<idat]) + chunks.flatMap { $0 } + Array(png[idat..<iend]) + trailing.flatMap { $0 } + Array(png[iend...])
+    }
+
     static func handMadePNG(width: UInt32, height: UInt32, colorType: UInt8, interlace: UInt8,
                             chunks: [(String, [UInt8])], filteredRows: [UInt8]) -> [UInt8] {
         let bigEndian = CRC32.bigEndian
-        func chunk(_ name: String, _ data: [UInt8]) -> [UInt8] {
-            let body = Array(name.utf8) + data
-            return bigEndian(UInt32(data.count)) + body + bigEndian(CRC32.checksum(body))
-        }
         var a: UInt32 = 1, b: UInt32 = 0
         for byte in filteredRows { a = (a + UInt32(byte)) % 65521; b = (b + a) % 65521 }
         let n = UInt16(filteredRows.count)
         let zlib: [UInt8] = [0x78, 0x01, 0x01, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8(~n >> 8)]
             + filteredRows + bigEndian(b << 16 | a)
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        png += chunk("IHDR", bigEndian(width) + bigEndian(height) + [8, colorType, 0, 0, interlace])
-        for (name, data) in chunks { png += chunk(name, data) }
-        return png + chunk("IDAT", zlib) + chunk("IEND", [])
+        png += Self.chunk("IHDR", bigEndian(width) + bigEndian(height) + [8, colorType, 0, 0, interlace])
+        for (name, data) in chunks { png += Self.chunk(name, data) }
+        return png + Self.chunk("IDAT", zlib) + Self.chunk("IEND", [])
+    }
+
+    @Test func copyWithoutMetadataDropsEveryOtherChunkAndKeepsThePixels() throws {
+        var raster = Raster<UInt16>(width: 29, height: 17, channels: 1)
+        for i in raster.samples.indices { raster.samples[i] = UInt16((i * 2053 + 11) & 0xFFFF) }
+        let plain = try PNGCodec.encode(raster)
+        let annotated = try Self.inserting([Self.chunk("tEXt", Array("Author\u{0}someone".utf8)), Self.chunk("tIME", [7, 234, 11, 27, 12, 0, 0]),
+                                            Self.chunk("eXIf", [0x4D, 0x4D, 0, 42]), Self.chunk("gAMA", [0, 0, 0xB1, 0x8F])],
+                                           trailing: [Self.chunk("zTXt", Array("Comment".utf8) + [0, 0, 0x78, 0x01, 0x03, 0, 0, 0, 0, 1])],
+                                           into: plain)
+        #expect(try PNGCodec.decode(annotated, path: "a.png") == .sixteen(raster))
+        let copied = try PNGCodec.withoutMetadata(annotated, path: "a.png")
+        #expect(copied == plain)
+    }
+
+    @Test func copyWithoutMetadataKeepsPaletteAndTransparency() throws {
+        let png = Self.handMadePNG(width: 2, height: 1, colorType: 3, interlace: 0,
+                                   chunks: [("PLTE", [255, 0, 0, 0, 0, 255]), ("tRNS", [255, 0])], filteredRows: [0, 0, 1])
+        let withText = try Self.inserting([Self.chunk("tEXt", Array("k\u{0}v".utf8))], into: png)
+        #expect(try PNGCodec.withoutMetadata(withText, path: "p.png") == png)
+    }
+
+    @Test func copyOfAFileCutAfterItsImageDataGetsItsEndBack() throws {
+        let plain = try PNGCodec.encode(TestImages.rgb(width: 12, height: 9))
+        for cut in [12, 5, 1] {
+            #expect(try PNGCodec.withoutMetadata(Array(plain.dropLast(cut)), path: "c.png") == plain)
+        }
+    }
+
+    @Test func copyWithoutMetadataOfSomethingElseIsAnError() throws {
+        let jpeg = try JPEGCodec.encode(TestImages.rgb(width: 8, height: 8), quality: 90)
+        for bytes in [jpeg, [], Array(try PNGCodec.encode(TestImages.rgb(width: 8, height: 8)).prefix(12))] {
+            #expect(throws: VeilError.undecodable(path: "x/d.png", reason: "not a PNG file")) {
+                try PNGCodec.withoutMetadata(bytes, path: "x/d.png")
+            }
+        }
     }
 
     @Test func emptyInputIsAnErrorNamingTheFile() throws {
