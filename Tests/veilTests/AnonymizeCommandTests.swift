@@ -22,6 +22,14 @@ import Testing
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(sub).path)) ?? []).sorted()
     }
 
+    /// The number of frames `veil merge-metrics` reports for `inputs`.
+    static func mergedFrames(_ inputs: [URL]) throws -> Int? {
+        let merged = try CLI.run(["merge-metrics"] + inputs.map(\.path))
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(merged.stdout.utf8)) as? [String: Any])
+        return json["frames"] as? Int
+    }
+
     static func metrics(_ out: URL) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("metrics.json"))) as? [String: Any])
     }
@@ -182,10 +190,7 @@ import Testing
         let sets = outs.map { Set(Self.files($0, "rgb")) }
         #expect(sets.reduce(0) { $0 + $1.count } == 7)
         #expect(sets.reduce(Set<String>()) { $0.union($1) } == Set(Self.files(input, "rgb")))
-        let merged = try CLI.run(["merge-metrics"] + outs.map(\.path))
-        #expect(merged.status == 0, "\(merged.stderr)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(merged.stdout.utf8)) as? [String: Any])
-        #expect(json["frames"] as? Int == 7)
+        #expect(try Self.mergedFrames(outs) == 7)
     }
 
     @Test func shardsShareOneOutputFolderAndMergeBack() throws {
@@ -203,10 +208,7 @@ import Testing
         let rows = try (0..<3).map { try String(contentsOf: out.appendingPathComponent("frames-shard-\($0)-of-3.csv"), encoding: .utf8)
             .split(separator: "\n").count - 1 }
         #expect(rows.reduce(0, +) == 7)
-        let merged = try CLI.run(["merge-metrics", out.path])
-        #expect(merged.status == 0, "\(merged.stderr)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(merged.stdout.utf8)) as? [String: Any])
-        #expect(json["frames"] as? Int == 7)
+        #expect(try Self.mergedFrames([out]) == 7)
     }
 
     @Test func aShardRemovesOnlyItsOwnTemporaryFiles() throws {
