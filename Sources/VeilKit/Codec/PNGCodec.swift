@@ -156,18 +156,18 @@ public enum PNGCodec {
         guard bytes.count >= 16, bytes[0..<8].elementsEqual(signature), bytes[12..<16].elementsEqual(Array("IHDR".utf8)) else {
             throw VeilError.undecodable(path: path, reason: "not a PNG file")
         }
-        let kept: Set<[UInt8]> = ["IHDR", "PLTE", "tRNS", "IDAT", "IEND"].map { Array($0.utf8) }.reduce(into: []) { $0.insert($1) }
+        let kept = Set(["IHDR", "PLTE", "tRNS", "IDAT", "IEND"].map { Array($0.utf8) }), end = Array("IEND".utf8)
         var out = signature
         out.reserveCapacity(bytes.count)
         var at = 8
         while at + 12 <= bytes.count {
             let length = bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) }
-            let end = at + 12 + length
-            guard end <= bytes.count else { break }
+            let next = at + 12 + length
+            guard next <= bytes.count else { break }
             let name = Array(bytes[(at + 4)..<(at + 8)])
-            if kept.contains(name) { out += bytes[at..<end] }
-            if name == Array("IEND".utf8) { return out }
-            at = end
+            if kept.contains(name) { out += bytes[at..<next] }
+            if name == end { return out }
+            at = next
         }
         // Cut short after the image data: the empty IEND chunk, with its CRC.
         return out + [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
