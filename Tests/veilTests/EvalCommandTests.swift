@@ -28,6 +28,11 @@ import Testing
         let cleanTop1 = try #require(clean["reid_top1"] as? Double), anonymizedTop1 = try #require(anonymized["reid_top1"] as? Double)
         #expect(cleanTop1 > chance + 0.4, "clean heads should be recognisable: \(cleanTop1) vs chance \(chance)")
         #expect(anonymizedTop1 < cleanTop1 - 0.3, "anonymized \(anonymizedTop1) vs clean \(cleanTop1)")
+        // Each rate comes with its 95% interval, which holds it.
+        for key in ["reid_top1", "reid_top1_aware"] {
+            let rate = try #require(anonymized[key] as? Double), interval = try #require(anonymized["\(key)_ci95"] as? [Double])
+            #expect(interval.count == 2 && interval[0] <= rate && rate <= interval[1] && interval[1] - interval[0] > 0, "\(key) \(rate) \(interval)")
+        }
         // Anonymizing heads must not stop people being found.
         let before = try #require(anonymized["person_recall_before"] as? Double), after = try #require(anonymized["person_recall_after"] as? Double)
         #expect(abs(before - after) <= 0.02)

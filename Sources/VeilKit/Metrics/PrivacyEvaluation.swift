@@ -44,11 +44,17 @@ public struct PrivacyEvaluation: Sendable {
         public var identities: Int
         public var probes: Int
         public var methods: [MethodScores]
+        /// 95% intervals (Wilson) of the two re-identification rates: with a few hundred probes, one
+        /// run's rate moves by a few points with the anonymizer's randomness alone.
+        public var reidTop1CI95: [Double]
+        public var reidTop1AwareCI95: [Double]
 
         enum CodingKeys: String, CodingKey {
             case chance, identities, probes, methods
             case reidTop1 = "reid_top1"
             case reidTop1Aware = "reid_top1_aware"
+            case reidTop1CI95 = "reid_top1_ci95"
+            case reidTop1AwareCI95 = "reid_top1_aware_ci95"
             case reversalPSNR = "reversal_psnr"
             case reversalSSIM = "reversal_ssim"
             case personRecallBefore = "person_recall_before"
@@ -194,11 +200,25 @@ public struct PrivacyEvaluation: Sendable {
                                      bestAttack: best?.key.rawValue ?? "none"))
         }
         let main = rows[0]
+        let n = probes[method.rawValue]?.count ?? 0
+        let interval = { (rate: Double) in Self.wilsonInterval(successes: Int((rate * Double(n)).rounded()), trials: n) }
         return Report(reidTop1: main.reidTop1, reidTop1Aware: main.reidTop1Aware, chance: 1 / Double(identities.count),
                       reversalPSNR: main.reversalPSNR, reversalSSIM: main.reversalSSIM,
                       personRecallBefore: recallBefore.personRecall, personRecallAfter: recallAfter.frames > 0 ? recallAfter.personRecall : nil,
                       headColourShift: colourCount > 0 ? colourShift / Double(colourCount) : 0,
-                      identities: identities.count, probes: probes[method.rawValue]?.count ?? 0, methods: rows)
+                      identities: identities.count, probes: n, methods: rows,
+                      reidTop1CI95: interval(main.reidTop1), reidTop1AwareCI95: interval(main.reidTop1Aware))
+    }
+
+    /// The Wilson score interval of a rate of `successes` in `trials` (95% for the default z), as
+    /// [low, high]; [0, 1] without trials.
+    static func wilsonInterval(successes k: Int, trials n: Int, z: Double = 1.959963984540054) -> [Double] {
+        guard n > 0 else { return [0, 1] }
+        let p = Double(k) / Double(n), nn = Double(n), z2 = z * z
+        let d = 1 + z2 / nn
+        let centre = (p + z2 / (2 * nn)) / d
+        let half = z / d * (p * (1 - p) / nn + z2 / (4 * nn * nn)).squareRoot()
+        return [max(0, centre - half), min(1, centre + half)]
     }
 
     /// The ellipse inscribed in a head box: what the matcher looks at. Not the true head mask: an
