@@ -14,6 +14,8 @@ public struct Frame: Sendable {
     public var depthImage: DecodedPNG?
     /// The depth file's bytes, to write back as they are when nothing in the frame is anonymized.
     public var depthFile: [UInt8]?
+    /// The colour file's bytes when it is a PNG, for the same.
+    public var colorFile: [UInt8]?
 }
 
 /// Reads a recording's frames, with the depth encoding and intrinsics settled once for all of them.
@@ -57,8 +59,10 @@ public struct FrameReader: Sendable {
     /// - Throws: `VeilError` naming the file: unreadable, undecodable, a missing depth file in a
     ///   recording with depth, or depth of another size than the colour image.
     public func read(_ files: FrameFiles) throws -> Frame {
-        let rgb = try ImageFile.readRGB(files.color)
-        var frame = Frame(number: files.number, files: files, rgb: rgb, depth: nil, depthImage: nil, depthFile: nil)
+        let colorFile = try FileIO.read(files.color)
+        let rgb = try ImageFile.decodeRGB(colorFile, path: files.color.path)
+        var frame = Frame(number: files.number, files: files, rgb: rgb, depth: nil, depthImage: nil, depthFile: nil,
+                          colorFile: ImageFormat.sniff(colorFile) == .png ? colorFile : nil)
         guard let depthCodec else { return frame }
         guard let depthURL = files.depth else {
             throw VeilError.unreadable(

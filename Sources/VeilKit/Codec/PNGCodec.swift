@@ -173,6 +173,12 @@ public enum PNGCodec {
         return out + [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
     }
 
+    /// Whether a PNG file (its header chunk) holds 8-bit RGB pixels: what Veil writes colour as.
+    public static func isEightBitRGB(_ bytes: [UInt8]) -> Bool {
+        bytes.count > 25 && ImageFormat.sniff(bytes) == .png && bytes[12..<16].elementsEqual(Array("IHDR".utf8))
+            && bytes[24] == 8 && bytes[25] == 2
+    }
+
     /// Encodes 8-bit pixels (1–4 channels) as PNG bytes without metadata chunks.
     public static func encode(_ raster: Raster<UInt8>, settings: EncodeSettings = .fast) throws -> [UInt8] {
         try raster.samples.withUnsafeBytes { raw in

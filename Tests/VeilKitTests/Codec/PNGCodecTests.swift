@@ -180,6 +180,15 @@ import Testing
         }
     }
 
+    @Test func eightBitRGBIsToldFromItsHeader() throws {
+        #expect(PNGCodec.isEightBitRGB(try PNGCodec.encode(TestImages.rgb(width: 4, height: 3))))
+        for channels in [1, 2, 4] {
+            #expect(!PNGCodec.isEightBitRGB(try PNGCodec.encode(Raster<UInt8>(width: 4, height: 3, channels: channels))))
+        }
+        #expect(!PNGCodec.isEightBitRGB(try PNGCodec.encode(Raster<UInt16>(width: 4, height: 3, channels: 3))))
+        #expect(!PNGCodec.isEightBitRGB(try JPEGCodec.encode(TestImages.rgb(width: 4, height: 3), quality: 90)))
+    }
+
     @Test func copyWithoutMetadataOfSomethingElseIsAnError() throws {
         let jpeg = try JPEGCodec.encode(TestImages.rgb(width: 8, height: 8), quality: 90)
         for bytes in [jpeg, [], Array(try PNGCodec.encode(TestImages.rgb(width: 8, height: 8)).prefix(12))] {
