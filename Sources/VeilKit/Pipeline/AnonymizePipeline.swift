@@ -196,6 +196,11 @@ public final class AnonymizePipeline: @unchecked Sendable {
         }
         do {
             var frame = try reader.read(files)
+            // The colour file is kept only where it may be copied (see below), not held for nothing
+            // through the frame's work.
+            if ImageFormat.fromExtension(colorURL.lastPathComponent) != .png || !(frame.colorFile.map(PNGCodec.isEightBitRGB) ?? false) {
+                frame.colorFile = nil
+            }
             lap(.decode)
             let intrinsics = recording.camera.intrinsics(width: frame.rgb.width, height: frame.rgb.height)
             let (heads, mask) = try finder.find(in: frame, intrinsics: intrinsics)
@@ -218,7 +223,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
             // it is the 8-bit RGB Veil writes, so every output frame has the same format.
             let untouched = blobs.isEmpty
             let color: [UInt8]
-            if untouched, ImageFormat.fromExtension(colorURL.lastPathComponent) == .png, let file = frame.colorFile, PNGCodec.isEightBitRGB(file) {
+            if untouched, let file = frame.colorFile {
                 color = try PNGCodec.withoutMetadata(file, path: colorURL.path)
             } else {
                 color = try encodeColor(frame.rgb, url: colorURL)
