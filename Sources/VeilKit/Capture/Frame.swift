@@ -14,7 +14,7 @@ public struct Frame: Sendable {
     public var depthImage: DecodedPNG?
     /// The depth file's bytes, to write back as they are when nothing in the frame is anonymized.
     public var depthFile: [UInt8]?
-    /// The colour file's bytes when it is a PNG, for the same.
+    /// The colour file's bytes, for the same, when asked for and an 8-bit RGB PNG (as Veil writes colour).
     public var colorFile: [UInt8]?
 }
 
@@ -58,11 +58,16 @@ public struct FrameReader: Sendable {
     ///
     /// - Throws: `VeilError` naming the file: unreadable, undecodable, a missing depth file in a
     ///   recording with depth, or depth of another size than the colour image.
-    public func read(_ files: FrameFiles) throws -> Frame {
-        let colorFile = try FileIO.read(files.color)
-        let rgb = try ImageFile.decodeRGB(colorFile, path: files.color.path)
-        var frame = Frame(number: files.number, files: files, rgb: rgb, depth: nil, depthImage: nil, depthFile: nil,
-                          colorFile: ImageFormat.sniff(colorFile) == .png ? colorFile : nil)
+    ///
+    /// - Parameter keepingColorFile: keep the colour file's bytes in `colorFile` when it is an 8-bit
+    ///   RGB PNG (otherwise they are let go as soon as decoded).
+    public func read(_ files: FrameFiles, keepingColorFile: Bool = false) throws -> Frame {
+        // The file's bytes go as soon as decoded unless kept, before the depth file is read.
+        let (rgb, colorFile) = try { () throws -> (Raster<UInt8>, [UInt8]?) in
+            let bytes = try FileIO.read(files.color)
+            return (try ImageFile.decodeRGB(bytes, path: files.color.path), keepingColorFile && PNGCodec.isEightBitRGB(bytes) ? bytes : nil)
+        }()
+        var frame = Frame(number: files.number, files: files, rgb: rgb, depth: nil, depthImage: nil, depthFile: nil, colorFile: colorFile)
         guard let depthCodec else { return frame }
         guard let depthURL = files.depth else {
             throw VeilError.unreadable(

@@ -195,12 +195,8 @@ public final class AnonymizePipeline: @unchecked Sendable {
             clock = now
         }
         do {
-            var frame = try reader.read(files)
-            // The colour file is kept only where it may be copied (see below), not held for nothing
-            // through the frame's work.
-            if ImageFormat.fromExtension(colorURL.lastPathComponent) != .png || !(frame.colorFile.map(PNGCodec.isEightBitRGB) ?? false) {
-                frame.colorFile = nil
-            }
+            // The colour file is kept only where it may be copied (see below).
+            var frame = try reader.read(files, keepingColorFile: ImageFormat.fromExtension(colorURL.lastPathComponent) == .png)
             lap(.decode)
             let intrinsics = recording.camera.intrinsics(width: frame.rgb.width, height: frame.rgb.height)
             let (heads, mask) = try finder.find(in: frame, intrinsics: intrinsics)
