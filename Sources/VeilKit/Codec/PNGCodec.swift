@@ -152,12 +152,9 @@ public enum PNGCodec {
     ///
     /// - Throws: `VeilError.undecodable` when `bytes` do not start with a PNG header chunk.
     public static func withoutMetadata(_ bytes: [UInt8], path: String) throws -> [UInt8] {
-        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        guard bytes.count >= 16, bytes[0..<8].elementsEqual(signature), bytes[12..<16].elementsEqual(Array("IHDR".utf8)) else {
-            throw VeilError.undecodable(path: path, reason: "not a PNG file")
-        }
+        guard startsWithHeader(bytes) else { throw VeilError.undecodable(path: path, reason: "not a PNG file") }
         let kept = Set(["IHDR", "PLTE", "tRNS", "IDAT", "IEND"].map { Array($0.utf8) }), end = Array("IEND".utf8)
-        var out = signature
+        var out = Array(bytes[0..<8])
         out.reserveCapacity(bytes.count)
         var at = 8
         while at + 12 <= bytes.count {
@@ -175,8 +172,13 @@ public enum PNGCodec {
 
     /// Whether a PNG file (its header chunk) holds 8-bit RGB pixels: what Veil writes colour as.
     public static func isEightBitRGB(_ bytes: [UInt8]) -> Bool {
-        bytes.count > 25 && ImageFormat.sniff(bytes) == .png && bytes[12..<16].elementsEqual(Array("IHDR".utf8))
-            && bytes[24] == 8 && bytes[25] == 2
+        startsWithHeader(bytes) && bytes.count > 25 && bytes[24] == 8 && bytes[25] == 2
+    }
+
+    /// Whether `bytes` open with the PNG signature and then the header chunk's name.
+    private static func startsWithHeader(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 16 && bytes[0..<8].elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+            && bytes[12..<16].elementsEqual(Array("IHDR".utf8))
     }
 
     /// Encodes 8-bit pixels (1–4 channels) as PNG bytes without metadata chunks.
