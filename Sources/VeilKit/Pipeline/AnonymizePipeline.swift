@@ -217,22 +217,13 @@ public final class AnonymizePipeline: @unchecked Sendable {
             // same pixels without encoding them again (at 1280×720, depth: 6 ms of a synthetic
             // frame's, about 15 ms of a real CARLA one's; PNG colour: about 25 ms). Colour only when
             // it is the 8-bit RGB Veil writes, so every output frame has the same format.
-            let untouched = blobs.isEmpty
-            let color: [UInt8]
-            if untouched, let file = frame.colorFile {
-                color = try PNGCodec.withoutMetadata(file, path: colorURL.path)
-            } else {
-                color = try encodeColor(frame.rgb, url: colorURL)
+            func output(_ file: [UInt8]?, to url: URL, encoding: () throws -> [UInt8]) throws -> [UInt8] {
+                if blobs.isEmpty, let file { return try PNGCodec.withoutMetadata(file, path: url.path) }
+                return try encoding()
             }
-            var encoded = EncodedFrame(files: [(colorURL, color)])
+            var encoded = EncodedFrame(files: [(colorURL, try output(frame.colorFile, to: colorURL) { try encodeColor(frame.rgb, url: colorURL) })])
             if let depthURL, let image = frame.depthImage {
-                let bytes: [UInt8]
-                if untouched, let file = frame.depthFile {
-                    bytes = try PNGCodec.withoutMetadata(file, path: depthURL.path)
-                } else {
-                    bytes = try PNGCodec.encode(image, settings: .forDepth(frame.depth))
-                }
-                encoded.files.append((depthURL, bytes))
+                encoded.files.append((depthURL, try output(frame.depthFile, to: depthURL) { try PNGCodec.encode(image, settings: .forDepth(frame.depth)) }))
             }
             lap(.encode)
             if options.score, let truth = try FrameGroundTruth.load(recording: recording, files: files, depth: frame.depth) {
