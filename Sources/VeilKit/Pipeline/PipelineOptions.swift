@@ -37,7 +37,9 @@ public struct PipelineOptions: Sendable {
 
     /// The run's metrics file in the output folder: `metrics.json`, or one per shard
     /// (`metrics-shard-I-of-N.json`) so shards can share one output folder.
-    public var metricsFileName: String { shard.count > 1 ? "metrics-shard-\(shard.index)-of-\(shard.count).json" : "metrics.json" }
+    public var metricsFileName: String { shard.count > 1 ? "\(Self.shardMetricsPrefix)\(shard.index)-of-\(shard.count).json" : "metrics.json" }
+    /// How a shard's metrics file name begins (`veil merge-metrics` looks for it in a folder).
+    public static let shardMetricsPrefix = "metrics-shard-"
     /// The run's per-frame table: `frames.csv`, or one per shard (`frames-shard-I-of-N.csv`).
     public var framesFileName: String { shard.count > 1 ? "frames-shard-\(shard.index)-of-\(shard.count).csv" : "frames.csv" }
 }

@@ -41,7 +41,7 @@ extension VeilCommand {
         static func metricsFiles(_ url: URL) -> [URL] {
             guard Recording.isDirectory(url) else { return [url] }
             let shards = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [])
-                .filter { $0.hasPrefix("metrics-shard-") && $0.hasSuffix(".json") }
+                .filter { $0.hasPrefix(PipelineOptions.shardMetricsPrefix) && $0.hasSuffix(".json") }
                 .sorted()
             return shards.isEmpty ? [url.appendingPathComponent("metrics.json")] : shards.map { url.appendingPathComponent($0) }
         }
