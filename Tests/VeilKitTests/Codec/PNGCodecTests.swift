@@ -125,7 +125,6 @@ import Testing
         #expect(try PNGCodec.decodeRGB(interlaced, path: "i.png").samples == [10, 20, 30])
     }
 
-    /// An 8-bit PNG built by hand: `filteredRows` (filter bytes included) in one stored deflate block.
     /// A PNG chunk: length, name, data and CRC.
     static func chunk(_ name: String, _ data: [UInt8]) -> [UInt8] {
         let body = Array(name.utf8) + data
@@ -134,11 +133,12 @@ import Testing
 
     /// `png` with `chunks` inserted before its first IDAT chunk and `trailing` before its IEND chunk.
     static func inserting(_ chunks: [[UInt8]], trailing: [[UInt8]] = [], into png: [UInt8]) throws -> [UInt8] {
-        let idat = try #require(png.indices.first { png[$0..<min(png.count, $0 + 4)].elementsEqual(Array("IDAT".utf8)) }) - 4
+        let idat = try #require(find(Array("IDAT".utf8), in: png)) - 4
         let iend = png.count - 12
         return Array(png[..<idat]) + chunks.flatMap { $0 } + Array(png[idat..<iend]) + trailing.flatMap { $0 } + Array(png[iend...])
     }
 
+    /// An 8-bit PNG built by hand: `filteredRows` (filter bytes included) in one stored deflate block.
     static func handMadePNG(width: UInt32, height: UInt32, colorType: UInt8, interlace: UInt8,
                             chunks: [(String, [UInt8])], filteredRows: [UInt8]) -> [UInt8] {
         let bigEndian = CRC32.bigEndian
