@@ -49,8 +49,12 @@ public struct HeadDescriptor: Sendable, Equatable {
         }
         let mean = v.reduce(0, +) / Float(v.count)
         for i in v.indices { v[i] -= mean }
-        let norm = max(1e-6, v.reduce(0) { $0 + $1 * $1 }.squareRoot())
-        values = v.map { $0 / norm }
+        // A crop without contrast (a flat fill) has no structure to match: all zeros, equally far
+        // from every unit-length gallery entry, instead of the float rounding of its mean (a few
+        // thousandths of a level) blown up to unit length. One pixel a single level off the rest
+        // already has a length near 1.
+        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        values = norm > 0.05 ? v.map { $0 / norm } : [Float](repeating: 0, count: v.count)
     }
 
     /// Squared Euclidean distance between two descriptors.

@@ -34,16 +34,18 @@ extension VeilCommand {
                 return
             }
             print("\(report.identities) identities, \(report.probes) head crops of \(minHead) px or more; chance \(String(format: "%.3f", report.chance))")
-            print("method     re-id top-1   aware top-1   best reversal PSNR dB   SSIM    (attack)")
+            print("re-id top-1: the mean over identities of their probes' rate (over probes in brackets)")
+            print("method     re-id top-1       aware top-1       best reversal PSNR dB   SSIM    (attack)")
             for row in report.methods {
                 print(row.method.padding(toLength: 10, withPad: " ", startingAt: 0)
-                      + String(format: " %11.3f   %11.3f   %21.2f   %5.3f    (%@)", row.reidTop1, row.reidTop1Aware, row.reversalPSNR, row.reversalSSIM, row.bestAttack))
+                      + String(format: " %5.3f (%5.3f)   %5.3f (%5.3f)   %21.2f   %5.3f    (%@)", row.reidTop1, row.reidTop1PerProbe,
+                               row.reidTop1Aware, row.reidTop1AwarePerProbe, row.reversalPSNR, row.reversalSSIM, row.bestAttack))
             }
             print(String(format: "%@ re-id top-1 %.3f (95%% interval %.3f–%.3f), aware %.3f (%.3f–%.3f); chance + 5 points is %.3f",
                          report.methods.first?.method ?? "", report.reidTop1, report.reidTop1CI95[0], report.reidTop1CI95[1],
                          report.reidTop1Aware, report.reidTop1AwareCI95[0], report.reidTop1AwareCI95[1], report.chance + 0.05))
             if let floor = report.methods.first(where: { $0.method == AnonymizationMethod.solid.rawValue }), report.methods.first?.method != floor.method {
-                print(String(format: "floor: a solid fill (no face left) scores %.3f / %.3f here, from scenery around heads and the matcher's bias", floor.reidTop1, floor.reidTop1Aware))
+                print(String(format: "floor: a solid fill (no face left) scores %.3f / %.3f here, from scenery inside the matcher's window", floor.reidTop1, floor.reidTop1Aware))
             }
             let before = report.personRecallBefore.map { String(format: "%.3f", $0) } ?? "–"
             let after = report.personRecallAfter.map { String(format: "%.3f", $0) } ?? "–"
