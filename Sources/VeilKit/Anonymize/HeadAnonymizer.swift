@@ -147,7 +147,7 @@ public struct HeadAnonymizer: Sendable {
                     for c in 0..<3 { patch.values[p + c] = mean[c] }
                 }
             }
-            noise.apply(&patch, random: &random)
+            noise.apply(&patch, headSize: headSize, random: &random)
             warp.apply(&patch, headSize: headSize, random: &random)
             // Smoothing and resampling run on 8-bit pixels (OpenCV): one conversion for both. A large
             // head is smoothed at half resolution: the blur (σ 6% of the head) and the resampling to

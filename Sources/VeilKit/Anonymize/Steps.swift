@@ -15,9 +15,10 @@ public struct Patch: Sendable {
 }
 
 /// Step 1: Gaussian noise at two scales: per pixel (Irwin–Hall approximation), a first obfuscation
-/// of every value, and across the head, a smooth random field of brightness that shifts the head's
-/// light/dark layout (hair against skin), which smoothing and resampling would otherwise keep and a
-/// matcher on coarse crops recognises.
+/// of every value, and across the head, a smooth random field of brightness that takes the place of
+/// the head's own light/dark layout (hair against skin, brows, a beard). Smoothing and resampling
+/// would otherwise keep that layout, and a matcher on coarse crops recognises it: averaged over a
+/// person's anonymized crops it still showed their hairline and face.
 public struct GaussianNoiseStep: Sendable {
     /// Standard deviation of the per-pixel noise, in 8-bit levels.
     public var sigma: Float = 28
@@ -26,14 +27,26 @@ public struct GaussianNoiseStep: Sendable {
     /// Cells of the head-scale noise across the patch: Gaussian values on a (cells + 1)² grid,
     /// interpolated bilinearly and added to all three channels alike.
     public var coarseCells: Int = 2
+    /// Share of the head's own brightness layout removed (0: none; 1: all, so that only the noise
+    /// field makes one part of the head lighter than another). Colour stays: every channel moves
+    /// alike, and the patch's mean grey is kept.
+    public var layoutRemoved: Float = 1
+    /// Cells across the head over which that layout is measured: the resampling's blocks, the
+    /// detail of brightness that would survive it.
+    public var layoutBlocks: Float = 7
 
-    public init(sigma: Float = 28, coarseSigma: Float = 30, coarseCells: Int = 2) {
+    public init(sigma: Float = 28, coarseSigma: Float = 30, coarseCells: Int = 2, layoutRemoved: Float = 1, layoutBlocks: Float = 7) {
         self.sigma = sigma
         self.coarseSigma = coarseSigma
         self.coarseCells = max(1, coarseCells)
+        self.layoutRemoved = layoutRemoved
+        self.layoutBlocks = max(1, layoutBlocks)
     }
 
-    public func apply(_ patch: inout Patch, random: inout AnonymizationRandom) {
+    /// Adds the noise to `patch`; `headSize` (pixels; default the patch's larger side) sets the
+    /// cells of the layout removed.
+    public func apply(_ patch: inout Patch, headSize: Float? = nil, random: inout AnonymizationRandom) {
+        let layout = layoutRemoved > 0 ? BrightnessLayout(patch, cellSize: (headSize ?? Float(max(patch.width, patch.height))) / layoutBlocks) : nil
         // Irwin–Hall with four terms: the sum of four 4-bit uniforms, centred and scaled to unit
         // variance, four samples from each 64-bit draw. Gaussian to within a few percent in 61
         // levels; what limits speed is the secure generator's bytes, and this needs 2 per value.
@@ -52,19 +65,76 @@ public struct GaussianNoiseStep: Sendable {
                 }
             }
         }
-        guard coarseSigma > 0 else { return }
+        guard coarseSigma > 0 || layout != nil else { return }
         let cells = coarseCells, side = cells + 1
-        let grid = (0..<(side * side)).map { _ in coarseSigma * random.gaussian() }
+        let grid = coarseSigma > 0 ? (0..<(side * side)).map { _ in coarseSigma * random.gaussian() } : [Float](repeating: 0, count: side * side)
         let (w, h) = (patch.width, patch.height)
+        let removed = layoutRemoved
         patch.values.withUnsafeMutableBufferPointer { v in
             for y in 0..<h {
                 for x in 0..<w {
-                    let shift = GridCell(x: x, y: y, width: w, height: h, cells: cells).interpolate(grid)
+                    var shift = GridCell(x: x, y: y, width: w, height: h, cells: cells).interpolate(grid)
+                    if let layout { shift -= removed * layout.deviation(x: x, y: y) }
                     let o = (y * w + x) * 3
                     v[o] += shift; v[o + 1] += shift; v[o + 2] += shift
                 }
             }
         }
+    }
+}
+
+/// A patch's coarse brightness layout: the mean grey of each cell of a grid, interpolated
+/// bilinearly between cell centres, less the patch's mean grey.
+struct BrightnessLayout {
+    let columns: Int, rows: Int
+    /// Mean grey of each cell less the patch's, row-major.
+    let cells: [Float]
+    /// For each pixel column (row): the cell column (row) left of (above) it and the weight of the next.
+    let xs: [(Int, Float)], ys: [(Int, Float)]
+
+    /// The layout of `patch` in square cells of about `cellSize` pixels.
+    init(_ patch: Patch, cellSize: Float) {
+        let (w, h) = (patch.width, patch.height)
+        let size = max(1, cellSize)
+        let columns = max(1, min(w, Int((Float(w) / size).rounded())))
+        let rows = max(1, min(h, Int((Float(h) / size).rounded())))
+        (self.columns, self.rows) = (columns, rows)
+        var sums = [Float](repeating: 0, count: columns * rows), counts = [Float](repeating: 0, count: columns * rows)
+        patch.values.withUnsafeBufferPointer { v in
+            for y in 0..<h {
+                let row = y * rows / h * columns
+                for x in 0..<w {
+                    let o = (y * w + x) * 3
+                    sums[row + x * columns / w] += 0.299 * v[o] + 0.587 * v[o + 1] + 0.114 * v[o + 2]
+                    counts[row + x * columns / w] += 1
+                }
+            }
+        }
+        let mean = sums.reduce(0, +) / Float(w * h)
+        var deviations = sums
+        for i in deviations.indices { deviations[i] = sums[i] / max(1, counts[i]) - mean }
+        cells = deviations
+        // Positions in cell-centre coordinates, clamped to the outer centres.
+        func weights(_ length: Int, _ count: Int) -> [(Int, Float)] {
+            (0..<length).map { i in
+                guard count > 1 else { return (0, 0) }
+                let g = min(max((Float(i) + 0.5) * Float(count) / Float(length) - 0.5, 0), Float(count - 1))
+                let cell = min(Int(g), count - 2)
+                return (cell, g - Float(cell))
+            }
+        }
+        xs = weights(w, columns)
+        ys = weights(h, rows)
+    }
+
+    /// The layout at pixel (x, y): how much lighter than the patch's mean its surroundings are.
+    @inline(__always) func deviation(x: Int, y: Int) -> Float {
+        let (cx, ax) = xs[x], (cy, ay) = ys[y]
+        let nextX = columns > 1 ? 1 : 0, nextY = rows > 1 ? columns : 0
+        let i = cy * columns + cx
+        let top = cells[i] * (1 - ax) + cells[i + nextX] * ax
+        let bottom = cells[i + nextY] * (1 - ax) + cells[i + nextY + nextX] * ax
+        return top * (1 - ay) + bottom * ay
     }
 }
 

@@ -36,6 +36,35 @@ import Testing
         #expect(largestStep < 5)
     }
 
+    /// A head of dark hair over light skin: the noise step removes the light/dark layout (hair and
+    /// face come out equally bright) and keeps each pixel's colour against the others and the mean.
+    @Test func noiseRemovesTheHeadsBrightnessLayoutButNotItsColours() throws {
+        let (w, h) = (70, 70)
+        var values: [Float] = []
+        for y in 0..<h { for _ in 0..<w { values += y < 30 ? [40, 30, 20] : [200, 150, 120] } }
+        let head = Patch(width: w, height: h, values: values)
+        func grey(_ p: Patch, rows: Range<Int>) -> Float {
+            var sum: Float = 0
+            for y in rows { for x in 0..<w { let o = (y * w + x) * 3; sum += 0.299 * p.values[o] + 0.587 * p.values[o + 1] + 0.114 * p.values[o + 2] } }
+            return sum / Float(rows.count * w)
+        }
+        var random = AnonymizationRandom.seeded(5, frame: 0, head: 0)
+        var kept = head
+        GaussianNoiseStep(sigma: 0, coarseSigma: 0, layoutRemoved: 0).apply(&kept, headSize: 70, random: &random)
+        #expect(kept.values == head.values)
+        var flattened = head
+        GaussianNoiseStep(sigma: 0, coarseSigma: 0).apply(&flattened, headSize: 70, random: &random)
+        // Before: hair 117 levels darker than skin. After: hair and skin away from their border are
+        // equally bright, and the whole is as bright as before.
+        #expect(grey(head, rows: 40..<70) - grey(head, rows: 0..<20) > 100)
+        #expect(abs(grey(flattened, rows: 40..<70) - grey(flattened, rows: 0..<20)) < 1)
+        #expect(abs(grey(flattened, rows: 0..<70) - grey(head, rows: 0..<70)) < 1)
+        // Every channel moved alike: red stays above green and blue by as much as before.
+        for i in stride(from: 0, to: head.values.count, by: 3) {
+            #expect(abs((flattened.values[i] - flattened.values[i + 2]) - (head.values[i] - head.values[i + 2])) < 1e-3)
+        }
+    }
+
     @Test func warpOfZeroAmplitudeChangesNothingAndOtherwiseMovesPixels() throws {
         let original = Self.patch(40, 40)
         var still = original
