@@ -203,11 +203,12 @@ public struct DepthPersonDetector: Sendable {
         var result: [Region] = []
         for (root, st) in zip(roots, stats) {
             let z = st.zSum / Float(st.count)
-            // Too small to hold a head of even a few pixels, or wider than a crowd.
+            // Too small to hold a head of even a few pixels (3; a grid cell stands for s×s of them:
+            // the top of a head over a car at 1280×720 can be one cell), or wider than a crowd.
             let extent = Float((st.y1 - st.y0 + 1) * s) * z / fy
             let width = Float((st.x1 - st.x0 + 1) * s) * z / fx
             let atSide = st.x0 == 0 || (st.x1 + 1) * s >= w
-            guard st.count >= 3, extent >= 0.02, width >= 0.05 || atSide, width <= 12 else { continue }
+            guard st.count * s * s >= 3, extent >= 0.02, width >= 0.05 || atSide, width <= 12 else { continue }
             // Full-resolution refinement: a pixel joins when a neighbouring grid cell of the region lies within a depth step.
             let box = PixelBox(x0: st.x0 * s, y0: st.y0 * s, x1: st.x1 * s + s - 1, y1: st.y1 * s + s - 1)
                 .expanded(by: s, width: w, height: h)
