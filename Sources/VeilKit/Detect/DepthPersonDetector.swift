@@ -415,7 +415,9 @@ public struct DepthPersonDetector: Sendable {
             if !torsoOK { continue }
             // A sliver of a surface seen at a grazing angle (the side of a car far away) splits into
             // one-column regions whose depth continues its neighbours' trend; a head stands apart.
-            if right - left + 1 < 3, isSlantedSurface(depth: depth, x0: box.x0 + left, x1: box.x0 + right, y: top + 1, z: z) { continue }
+            // Above 960 px the regions come from a grid of every other pixel, where a column is two
+            // pixels: the slivers are up to 5 pixels wide.
+            if right - left + 1 < 3 * (w > 960 ? 2 : 1), isSlantedSurface(depth: depth, x0: box.x0 + left, x1: box.x0 + right, y: top + 1, z: z) { continue }
             // The head window, in pixels at the head's depth.
             let headZ = medianDepth(region, depth: depth, rows: top...(top + Int(0.2 * fy / z)), columns: (box.x0 + left)...(box.x0 + right)) ?? z
             let half = Int((p.headHalfWidth * fx / headZ).rounded(.up))

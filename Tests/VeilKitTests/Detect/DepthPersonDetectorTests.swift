@@ -122,6 +122,19 @@ import Testing
         #expect(score.falseHeads == 0)
     }
 
+    /// Two cars parked one behind the other along the kerb, seen from the road at 1280×720: the far
+    /// car's side, at a grazing angle, falls apart on the half-resolution grid into strips 2 grid
+    /// cells (4–5 pixels) wide with a nearer car beside them, each a head-sized top over a body.
+    /// They gave 1–2 false heads in each of these scenes while slivers were judged by full-resolution
+    /// columns.
+    @Test(arguments: [(Float(21), Float(4.8), Float(3)), (15, 6.5, 3), (12, 5.5, -3)])
+    func carsParkedInARowGiveNoHeads(nearZ: Float, gap: Float, x: Float) throws {
+        let near = Prop(kind: .car, x: x, z: nearZ, yaw: 0, size: Vec3(1.85, 1.45, 4.4), colour: Vec3(0.3, 0.3, 0.6))
+        let far = Prop(kind: .car, x: x, z: nearZ + gap, yaw: 0, size: Vec3(1.85, 1.45, 4.4), colour: Vec3(0.6, 0.2, 0.2))
+        let (score, heads) = try Self.search(people: [], props: [near, far], width: 1280, height: 720)
+        #expect(score.falseHeads == 0, "false heads at \(heads.map(\.box))")
+    }
+
     @Test func hardNegativesAloneGiveNoHeads() throws {
         let props = [
             Prop(kind: .pole, x: -2, z: 6, yaw: 0, size: Vec3(0.15, 5, 0), colour: Vec3(0.4, 0.4, 0.4)),
