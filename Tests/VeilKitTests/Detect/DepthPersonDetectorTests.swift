@@ -135,6 +135,31 @@ import Testing
         #expect(score.falseHeads == 0, "false heads at \(heads.map(\.box))")
     }
 
+    /// Frame 82601 of `veil synth --size 1280x720 --people 8 --frames 100 --seed 42`: a man walking
+    /// 1.9 m from the camera swings his far arm behind his body, a region of its own whose upper end,
+    /// 0.074 m wide, passed every test of a head and masked an 86×133 px window of his body.
+    @Test func aCloseSwingingArmIsNoHead() throws {
+        var options = SynthOptions()
+        options.frames = 100; options.people = 8; options.width = 1280; options.height = 720; options.seed = 42
+        let scene = SynthScene(options: options)
+        let frame = SynthRenderer(scene: scene).render(frame: 82601)
+        let files = FrameFiles(number: 82601, color: URL(fileURLWithPath: "/synthetic/rgb/082601.png"))
+        let (heads, mask) = try HeadFinder(kind: .depth).find(
+            in: Frame(number: 82601, files: files, rgb: Raster(width: 1280, height: 720, channels: 3, samples: frame.rgb),
+                      depth: DepthMap(width: 1280, height: 720, metres: frame.depth), depthImage: nil),
+            intrinsics: scene.intrinsics)
+        let score = HeadScore.score(mask: mask, heads: heads, truth: FrameGroundTruth(
+            heads: Raster(width: 1280, height: 720, channels: 1, samples: frame.heads), people: frame.people))
+        #expect(score.total.allHeads == 5 && score.total.allCovered == 5)
+        // No window within 3 m without a true head pixel in it.
+        let closeFalse = heads.filter { head in
+            (head.depth ?? .infinity) < 3 && !(head.box.y0...head.box.y1).contains { y in
+                (head.box.x0...head.box.x1).contains { x in frame.heads[y * 1280 + x] != 0 }
+            }
+        }
+        #expect(closeFalse.isEmpty, "\(closeFalse.map(\.box))")
+    }
+
     @Test func hardNegativesAloneGiveNoHeads() throws {
         let props = [
             Prop(kind: .pole, x: -2, z: 6, yaw: 0, size: Vec3(0.15, 5, 0), colour: Vec3(0.4, 0.4, 0.4)),
