@@ -183,43 +183,39 @@ public struct PrivacyEvaluation: Sendable {
         }
         let cleanGallery = identities.map { gallery[$0]!.descriptor }
         // The aware attacker's galleries: the same method, other seeds, on the gallery's clean frames,
-        // one gallery per draw.
-        var cleanImages: [Int: Raster<UInt8>] = [:]
-        for id in identities where cleanImages[gallery[id]!.frame] == nil {
-            let number = gallery[id]!.frame
-            cleanImages[number] = try readerO.read(original.frames.first { $0.number == number }!).rgb
-        }
-        var awareGalleries: [String: [[HeadDescriptor]]] = [:]
-        for name in [method.rawValue] + comparisons.map(\.rawValue) {
-            let anonymizer = HeadAnonymizer(method: AnonymizationMethod(rawValue: name) ?? method, strength: strength)
-            for draw in 0..<max(1, awareDraws) {
-                var descriptors: [HeadDescriptor] = []
-                for id in identities {
-                    let entry = gallery[id]!
-                    var image = cleanImages[entry.frame]!
+        // one gallery per draw. Each gallery frame is read once, and only one is held at a time.
+        let names = [method.rawValue] + comparisons.map(\.rawValue)
+        let draws = max(1, awareDraws)
+        var awareGalleries = Dictionary(uniqueKeysWithValues: names.map { ($0, [[HeadDescriptor]](repeating: [], count: draws)) })
+        for id in identities {
+            let entry = gallery[id]!
+            let clean = try readerO.read(original.frames.first { $0.number == entry.frame }!).rgb
+            let window = Self.faceWindow(entry.box)
+            for name in names {
+                let anonymizer = HeadAnonymizer(method: AnonymizationMethod(rawValue: name) ?? method, strength: strength)
+                for draw in 0..<draws {
+                    var image = clean
                     try anonymizer.apply(to: &image, mask: masks[entry.frame]!) { head in
                         .seeded(0xA77AC4 &+ UInt64(draw), frame: entry.frame, head: head)
                     }
-                    let window = Self.faceWindow(entry.box)
-                    descriptors.append(HeadDescriptor(image: image, box: window.box, keep: window.keep) ?? entry.descriptor)
+                    awareGalleries[name]![draw].append(HeadDescriptor(image: image, box: window.box, keep: window.keep) ?? entry.descriptor)
                 }
-                awareGalleries[name, default: []].append(descriptors)
             }
         }
         func top1(_ crops: [Crop], _ galleryDescriptors: [HeadDescriptor]) -> Reidentification {
             Reidentification(probes: crops.map { ($0.identity, $0.descriptor) }, gallery: galleryDescriptors, identities: identities)
         }
         var rows: [MethodScores] = []
-        for name in [method.rawValue] + comparisons.map(\.rawValue) {
+        for name in names {
             let crops = probes[name] ?? []
             let attacks = reversal[name] ?? [:]
             let best = attacks.max { $0.value.psnr / Double(max(1, $0.value.n)) < $1.value.psnr / Double(max(1, $1.value.n)) }
             let bestSSIM = attacks.values.map { $0.ssim / Double(max(1, $0.n)) }.max() ?? 0
             let plain = top1(crops, cleanGallery)
             // The aware attacker's rate: the mean over its gallery draws, each an attack of its own.
-            let draws = awareGalleries[name]!.map { top1(crops, $0) }
-            let aware = (balanced: draws.map(\.balanced).reduce(0, +) / Double(draws.count),
-                         perProbe: draws.map(\.perProbe).reduce(0, +) / Double(draws.count))
+            let awareScores = awareGalleries[name]!.map { top1(crops, $0) }
+            let aware = (balanced: awareScores.map(\.balanced).reduce(0, +) / Double(awareScores.count),
+                         perProbe: awareScores.map(\.perProbe).reduce(0, +) / Double(awareScores.count))
             rows.append(MethodScores(method: name, reidTop1: plain.balanced, reidTop1Aware: aware.balanced,
                                      reidTop1PerProbe: plain.perProbe, reidTop1AwarePerProbe: aware.perProbe,
                                      reversalPSNR: best.map { $0.value.psnr / Double(max(1, $0.value.n)) } ?? 0, reversalSSIM: bestSSIM,
