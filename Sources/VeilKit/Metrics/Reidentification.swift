@@ -39,7 +39,8 @@ public struct Reidentification: Sendable, Equatable {
             total += hit
         }
         perProbe = probes.isEmpty ? 0 : total / Double(probes.count)
-        balanced = credit.isEmpty ? 0 : credit.values.map { $0.hits / Double($0.probes) }.reduce(0, +) / Double(credit.count)
+        // Summed in identity order: a dictionary's order changes from run to run, and with it a float sum's last bits.
+        balanced = credit.isEmpty ? 0 : credit.keys.sorted().map { credit[$0]!.hits / Double(credit[$0]!.probes) }.reduce(0, +) / Double(credit.count)
     }
 
     /// The effective number of probes behind a balanced rate (Kish: (Σw)² / Σw², each probe weighing
@@ -49,6 +50,6 @@ public struct Reidentification: Sendable, Equatable {
         for id in probeIdentities { counts[id, default: 0] += 1 }
         guard !counts.isEmpty else { return 0 }
         let k = Double(counts.count)
-        return k * k / counts.values.map { 1 / Double($0) }.reduce(0, +)
+        return k * k / counts.keys.sorted().map { 1 / Double(counts[$0]!) }.reduce(0, +)
     }
 }
