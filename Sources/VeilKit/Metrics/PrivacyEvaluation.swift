@@ -88,7 +88,6 @@ public struct PrivacyEvaluation: Sendable {
 
     struct Crop {
         var identity: Int
-        var person = 0
         var frame: Int
         var box: PixelBox
         var descriptor: HeadDescriptor
@@ -142,7 +141,7 @@ public struct PrivacyEvaluation: Sendable {
                 let window = Self.faceWindow(box)
                 guard let clean = HeadDescriptor(image: frame.rgb, box: window.box, keep: window.keep) else { continue }
                 if box.height > (gallery[person.identity]?.box.height ?? 0) {
-                    gallery[person.identity] = Crop(identity: person.identity, person: person.id, frame: files.number, box: box, descriptor: clean)
+                    gallery[person.identity] = Crop(identity: person.identity, frame: files.number, box: box, descriptor: clean)
                 }
                 let headPixels = Self.headMask(truthHeads, box: box, id: person.id)
                 let originalCrop = Self.crop(frame.rgb, box)
@@ -184,15 +183,15 @@ public struct PrivacyEvaluation: Sendable {
         let cleanGallery = identities.map { gallery[$0]!.descriptor }
         // The aware attacker's galleries: the same method, other seeds, on the gallery's clean frames,
         // one gallery per draw. Each gallery frame is read once, and only one is held at a time.
-        let names = [method.rawValue] + comparisons.map(\.rawValue)
+        let methods = [method] + comparisons, names = methods.map(\.rawValue)
+        let anonymizers = methods.map { HeadAnonymizer(method: $0, strength: strength) }
         let draws = max(1, awareDraws)
         var awareGalleries = Dictionary(uniqueKeysWithValues: names.map { ($0, [[HeadDescriptor]](repeating: [], count: draws)) })
         for id in identities {
             let entry = gallery[id]!
             let clean = try readerO.read(original.frames.first { $0.number == entry.frame }!).rgb
             let window = Self.faceWindow(entry.box)
-            for name in names {
-                let anonymizer = HeadAnonymizer(method: AnonymizationMethod(rawValue: name) ?? method, strength: strength)
+            for (name, anonymizer) in zip(names, anonymizers) {
                 for draw in 0..<draws {
                     var image = clean
                     try anonymizer.apply(to: &image, mask: masks[entry.frame]!) { head in
