@@ -37,11 +37,17 @@ public struct PipelineOptions: Sendable {
 
     /// The run's metrics file in the output folder: `metrics.json`, or one per shard
     /// (`metrics-shard-I-of-N.json`) so shards can share one output folder.
-    public var metricsFileName: String { shard.count > 1 ? "\(Self.shardMetricsPrefix)\(shard.index)-of-\(shard.count).json" : "metrics.json" }
+    public var metricsFileName: String { shardFileName("metrics", "json") }
     /// How a shard's metrics file name begins (`veil merge-metrics` looks for it in a folder).
-    public static let shardMetricsPrefix = "metrics-shard-"
+    public static let shardMetricsPrefix = "metrics" + shardInfix
     /// The run's per-frame table: `frames.csv`, or one per shard (`frames-shard-I-of-N.csv`).
-    public var framesFileName: String { shard.count > 1 ? "frames-shard-\(shard.index)-of-\(shard.count).csv" : "frames.csv" }
+    public var framesFileName: String { shardFileName("frames", "csv") }
+
+    private static let shardInfix = "-shard-"
+    /// `STEM.EXT`, or `STEM-shard-I-of-N.EXT` for one shard of several.
+    private func shardFileName(_ stem: String, _ ext: String) -> String {
+        shard.count > 1 ? "\(stem)\(Self.shardInfix)\(shard.index)-of-\(shard.count).\(ext)" : "\(stem).\(ext)"
+    }
 }
 
 /// The fixed order of stages, for timing tables.
