@@ -92,7 +92,7 @@ public struct FrameGroundTruth: Sendable {
 /// Scores of head masks against ground truth, summed over frames.
 public struct HeadScore: Sendable, Equatable, Codable {
     /// Distance bands the table is split by, metres.
-    enum CodingKeys: String, CodingKey { case frames, total, byBand, overMaskedPixels, falseHeads }
+    enum CodingKeys: String, CodingKey { case frames, total, byBand, overMaskedPixels, falseHeads, falseHeadPixels }
 
     public static let bands: [ClosedRange<Double>] = [0...5, 5...10, 10...20, 20...40, 40...1000]
     /// Heads shorter than this many pixels are outside the recall bar (reported separately).
@@ -110,6 +110,8 @@ public struct HeadScore: Sendable, Equatable, Codable {
         public var leakedPixels = 0
         public var people = 0
         public var peopleFound = 0
+        /// Masked pixels that are no head's, from the masks of predicted heads at this distance.
+        public var overMaskedPixels = 0
 
         enum CodingKeys: String, CodingKey {
             case heads, covered, people
@@ -118,15 +120,35 @@ public struct HeadScore: Sendable, Equatable, Codable {
             case headPixels = "head_pixels"
             case leakedPixels = "leaked_pixels"
             case peopleFound = "people_found"
+            case overMaskedPixels = "over_masked_pixels"
+        }
+
+        public init() {}
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            heads = try c.decode(Int.self, forKey: .heads)
+            covered = try c.decode(Int.self, forKey: .covered)
+            allHeads = try c.decode(Int.self, forKey: .allHeads)
+            allCovered = try c.decode(Int.self, forKey: .allCovered)
+            headPixels = try c.decode(Int.self, forKey: .headPixels)
+            leakedPixels = try c.decode(Int.self, forKey: .leakedPixels)
+            people = try c.decode(Int.self, forKey: .people)
+            peopleFound = try c.decode(Int.self, forKey: .peopleFound)
+            // Absent from metrics written before it was counted.
+            overMaskedPixels = try c.decodeIfPresent(Int.self, forKey: .overMaskedPixels) ?? 0
         }
 
         mutating func add(_ o: Counts) {
             heads += o.heads; covered += o.covered; allHeads += o.allHeads; allCovered += o.allCovered
             headPixels += o.headPixels; leakedPixels += o.leakedPixels; people += o.people; peopleFound += o.peopleFound
+            overMaskedPixels += o.overMaskedPixels
         }
 
         public var headRecall: Double? { heads > 0 ? Double(covered) / Double(heads) : nil }
         public var leakedFraction: Double? { headPixels > 0 ? Double(leakedPixels) / Double(headPixels) : nil }
+        /// Over-masked pixels of this band's predicted heads as a fraction of this band's true head pixels.
+        public var overMasked: Double? { headPixels > 0 ? Double(overMaskedPixels) / Double(headPixels) : nil }
     }
 
     public var frames = 0
@@ -136,10 +158,22 @@ public struct HeadScore: Sendable, Equatable, Codable {
     public var overMaskedPixels = 0
     /// Predicted heads that touch no true head.
     public var falseHeads = 0
+    /// The over-masked pixels that come from false heads' masks.
+    public var falseHeadPixels = 0
     /// Heads not fully covered: "frame id distance box coverage", for `--verbose` reports.
     public var misses: [String] = []
 
     public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        frames = try c.decode(Int.self, forKey: .frames)
+        total = try c.decode(Counts.self, forKey: .total)
+        byBand = try c.decode([Counts].self, forKey: .byBand)
+        overMaskedPixels = try c.decode(Int.self, forKey: .overMaskedPixels)
+        falseHeads = try c.decode(Int.self, forKey: .falseHeads)
+        falseHeadPixels = try c.decodeIfPresent(Int.self, forKey: .falseHeadPixels) ?? 0
+    }
 
     public var overMasked: Double? { total.headPixels > 0 ? Double(overMaskedPixels) / Double(total.headPixels) : nil }
     public var personRecall: Double? { total.people > 0 ? Double(total.peopleFound) / Double(total.people) : nil }
@@ -150,6 +184,7 @@ public struct HeadScore: Sendable, Equatable, Codable {
         for i in byBand.indices { byBand[i].add(other.byBand[i]) }
         overMaskedPixels += other.overMaskedPixels
         falseHeads += other.falseHeads
+        falseHeadPixels += other.falseHeadPixels
         misses += other.misses
     }
 
@@ -171,6 +206,7 @@ public struct HeadScore: Sendable, Equatable, Codable {
                 }
             }
             score.overMaskedPixels = over
+            score.total.overMaskedPixels = over
         }
         for person in truth.people {
             var c = Counts()
@@ -205,7 +241,8 @@ public struct HeadScore: Sendable, Equatable, Codable {
         }
         // A predicted head is false when its window holds no true head pixel (or, with people only,
         // when its centre lies in no person's box).
-        for head in heads {
+        var isFalse = [Bool](repeating: false, count: heads.count)
+        for (k, head) in heads.enumerated() {
             var touches = false
             if let truthHeads = truth.heads {
                 let ids = truthHeads.samples, w = truthHeads.width
@@ -218,8 +255,32 @@ public struct HeadScore: Sendable, Equatable, Codable {
                 }
             }
             if !touches {
+                isFalse[k] = true
                 score.falseHeads += 1
                 score.misses.append("frame \(frame) false head at \(head.box.array), \(head.depth.map { String(format: "%.1f m", $0) } ?? "no depth")")
+            }
+        }
+        // Each over-masked pixel is charged to the nearest predicted head whose window, grown by
+        // more than the mask's margin, holds it: to that head's distance band, and to the false
+        // heads when it is one.
+        if let truthHeads = truth.heads, score.overMaskedPixels > 0 {
+            let (w, h) = (truthHeads.width, truthHeads.height)
+            let ids = truthHeads.samples
+            var charged = [Bool](repeating: false, count: w * h)
+            for k in heads.indices.sorted(by: { (heads[$0].depth ?? .infinity) < (heads[$1].depth ?? .infinity) }) {
+                let head = heads[k]
+                let grown = head.box.expanded(by: max(2, head.box.height / 16), width: w, height: h)
+                var n = 0
+                for y in grown.y0...grown.y1 {
+                    for i in (y * w + grown.x0)...(y * w + grown.x1) where mask[i] != 0 && ids[i] == 0 && !charged[i] {
+                        charged[i] = true
+                        n += 1
+                    }
+                }
+                if let z = head.depth, let band = bands.firstIndex(where: { $0.contains(Double(z)) }) {
+                    score.byBand[band].overMaskedPixels += n
+                }
+                if isFalse[k] { score.falseHeadPixels += n }
             }
         }
         return score
@@ -242,20 +303,22 @@ public struct HeadScore: Sendable, Equatable, Codable {
     public var table: String {
         func pct(_ v: Double?) -> String { v.map { String(format: "%6.2f%%", $0 * 100) } ?? "      –" }
         func ratio(_ v: Double?) -> String { v.map { String(format: "%6.3f", $0) } ?? "     –" }
-        var lines = ["band        heads≥8px  recall  all heads  recall   leaked   people  recall"]
+        var lines = ["band        heads≥8px  recall  all heads  recall   leaked   people  recall  over-masked"]
         for (i, band) in Self.bands.enumerated() {
             let c = byBand[i]
             let name = band.upperBound >= 1000 ? String(format: "%.0f+ m", band.lowerBound) : String(format: "%.0f–%.0f m", band.lowerBound, band.upperBound)
             lines.append(name.padding(toLength: 11, withPad: " ", startingAt: 0)
                 + String(format: " %9d  ", c.heads) + ratio(c.headRecall)
                 + String(format: "  %9d  ", c.allHeads) + ratio(c.allHeads > 0 ? Double(c.allCovered) / Double(c.allHeads) : nil)
-                + "  " + pct(c.leakedFraction) + String(format: "  %6d  ", c.people) + ratio(c.people > 0 ? Double(c.peopleFound) / Double(c.people) : nil))
+                + "  " + pct(c.leakedFraction) + String(format: "  %6d  ", c.people) + ratio(c.people > 0 ? Double(c.peopleFound) / Double(c.people) : nil)
+                + "  " + pct(c.overMasked))
         }
         let c = total
         lines.append("all        " + String(format: " %9d  ", c.heads) + ratio(c.headRecall)
             + String(format: "  %9d  ", c.allHeads) + ratio(c.allHeads > 0 ? Double(c.allCovered) / Double(c.allHeads) : nil)
-            + "  " + pct(c.leakedFraction) + String(format: "  %6d  ", c.people) + ratio(personRecall))
-        lines.append("over-masked \(pct(overMasked)) of head area; false heads \(falseHeads) in \(frames) frames")
+            + "  " + pct(c.leakedFraction) + String(format: "  %6d  ", c.people) + ratio(personRecall) + "  " + pct(overMasked))
+        let fromFalse = total.headPixels > 0 ? Double(falseHeadPixels) / Double(total.headPixels) : nil
+        lines.append("over-masked \(pct(overMasked)) of head area (\(pct(fromFalse).trimmingCharacters(in: .whitespaces)) from false heads); false heads \(falseHeads) in \(frames) frames")
         return lines.joined(separator: "\n")
     }
 }
