@@ -284,6 +284,26 @@ import Testing
         // The background 7 m behind stays out; the narrow band below the chin is narrow.
         #expect(mask[30 * w + 20] == 0)
         #expect(mask[60 * w + 36] == 0 && mask[60 * w + 50] == HeadMasker.neck)
+        // The margin (one pixel here) grows across the head's outline, into the background above it,
+        // but not into the body below the window.
+        #expect(mask[19 * w + 50] == HeadMasker.head)
+        #expect(mask[71 * w + 50] == 0)
+    }
+
+    @Test func belowTheWindowTheMarginGrowsOnlyIntoWhatIsOffTheHeadsDepth() throws {
+        // As above, with the background showing through two pixels just below the window (between
+        // hanging hair and the collar) and a hole in the body's depth beside them.
+        let (w, h) = (100, 100)
+        var metres = [Float](repeating: 10, count: w * h)
+        for y in 20..<100 { for x in 30..<70 { metres[y * w + x] = 3 } }
+        metres[71 * w + 45] = 10; metres[71 * w + 46] = 10
+        metres[71 * w + 47] = DepthMap.noReading
+        let head = HeadRegion(box: PixelBox(x0: 35, y0: 20, x1: 64, y1: 70), depth: 3, person: PixelBox(x0: 30, y0: 20, x1: 69, y1: 99),
+                              source: "test", narrowFromRow: 55, narrowHalfWidth: 8)
+        let mask = HeadMasker.mask(heads: [head], depth: DepthMap(width: w, height: h, metres: metres),
+                                   intrinsics: Intrinsics(fx: 50, fy: 50, cx: 50, cy: 50), width: w, height: h)
+        #expect(mask[71 * w + 45] == HeadMasker.neck && mask[71 * w + 46] == HeadMasker.neck && mask[71 * w + 47] == HeadMasker.neck)
+        #expect(mask[71 * w + 48] == 0 && mask[72 * w + 45] == 0)
     }
 }
 
