@@ -104,7 +104,24 @@ public struct DepthPersonDetector: Sendable {
                 heads.append(head)
             }
         }
-        return heads
+        return heads.filter { !isTuckedUnder($0, among: heads, intrinsics: k) }
+    }
+
+    /// Whether `head` lies at the torso of another head's person: within that person's depth, in
+    /// the columns of their body, its top at least 0.45 m below theirs. It is then a part of that
+    /// body cut off as a region of its own (an arm swinging behind the torso, a hand, a bag).
+    func isTuckedUnder(_ head: HeadRegion, among heads: [HeadRegion], intrinsics k: Intrinsics) -> Bool {
+        guard let z = head.depth else { return false }
+        let fx = Float(k.fx), fy = Float(k.fy)
+        func top(_ r: HeadRegion, _ z: Float) -> Float { Float(r.box.y0) + (0.06 * fy / z).rounded(.up) }
+        let centre = Float(head.box.x0 + head.box.x1) / 2
+        return heads.contains { other in
+            guard let zo = other.depth, other != head, z > zo - 0.1, z - zo < 0.3 else { return false }
+            let otherCentre = Float(other.box.x0 + other.box.x1) / 2
+            let below = (top(head, z) - top(other, zo)) * zo / fy
+            let aside = abs(centre - otherCentre) * zo / fx
+            return below >= 0.45 && aside < 0.3
+        }
     }
 
     /// Connected regions of above-ground pixels, separated by depth steps.
