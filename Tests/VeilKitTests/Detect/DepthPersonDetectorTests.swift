@@ -61,6 +61,19 @@ import Testing
         #expect(score.falseHeads == 0)
     }
 
+    /// Two heads 0.16 m apart in a crowd 5.7 m away, the nearer one 8–20 cm in front and as tall or
+    /// 1 cm shorter: they touch a few centimetres below their crowns, so the profile between them
+    /// dips 6–10 cm, not to the shoulders. All four missed the farther head while a dip of 10 cm was
+    /// needed.
+    @Test(arguments: [(Float(0.08), Float(1.69)), (0.08, 1.7), (0.16, 1.69), (0.2, 1.69)])
+    func headsTouchingSideBySideAreBothCovered(dz: Float, nearerHeight: Float) throws {
+        var a = Self.person(1, x: 0.0, z: 5.7, seed: 8), b = Self.person(2, x: 0.16, z: 5.7 - dz, seed: 9)
+        a.identity.height = 1.7; b.identity.height = nearerHeight
+        let (score, heads) = try Self.search(people: [a, b], width: 1280, height: 720)
+        #expect(score.total.allHeads == 2)
+        #expect(score.total.allCovered == 2, "heads found at \(heads.map(\.box))")
+    }
+
     @Test func headMostlyHiddenBehindANearerHeadIsCovered() throws {
         // The rear person, 6 cm shorter and 0.7 m further, shows a crescent of head a few
         // centimetres wide beside the front head, its top hidden behind it.
