@@ -337,10 +337,16 @@ public struct DepthPersonDetector: Sendable {
         for c in maxima where !claimed[c] {
             let z = topDepth[c]
             let peak = topHeight[c]
-            // Plateau: neighbouring columns whose top lies within 0.1 m below the peak.
             var left = c, right = c
-            while left - 1 >= 0, !claimed[left - 1], topHeight[left - 1] >= peak - 0.1, topHeight[left - 1] <= peak + 1e-3 { left -= 1 }
-            while right + 1 < bw, !claimed[right + 1], topHeight[right + 1] >= peak - 0.1, topHeight[right + 1] <= peak + 1e-3 { right += 1 }
+            // Plateau: neighbouring columns whose top lies within 0.1 m below the peak, on the same
+            // surface: a depth step between two tops parts them, even where the region joins them
+            // lower down (a person in front of a van whose roof is as high as their head).
+            @inline(__always) func joins(_ n: Int, _ from: Int) -> Bool {
+                !claimed[n] && topHeight[n] >= peak - 0.1 && topHeight[n] <= peak + 1e-3
+                    && abs(topDepth[n] - topDepth[from]) < Self.step(topDepth[from])
+            }
+            while left - 1 >= 0, joins(left - 1, left) { left -= 1 }
+            while right + 1 < bw, joins(right + 1, right) { right += 1 }
             for i in left...right { claimed[i] = true }
             let headWidth = Float(right - left + 1) * z / fx
             let touchesSide = (box.x0 + left == 0) || (box.x0 + right == w - 1)
