@@ -484,14 +484,23 @@ public struct DepthPersonDetector: Sendable {
     }
 
     /// Whether the depths just left and right of columns x0…x1 on row `y` continue a monotonic
-    /// trend through `z` with small steps, as on a slanted surface.
+    /// trend through `z` with small steps, as on a slanted surface, and the columns themselves
+    /// recede with it (a head 21 m away brushing a wall seen at a grazing angle sits in the wall's
+    /// trend, but is about level across itself).
     func isSlantedSurface(depth: DepthMap, x0: Int, x1: Int, y: Int, z: Float) -> Bool {
         guard x0 > 0, x1 + 1 < depth.width, y >= 0, y < depth.height else { return false }
         let left = depth.metres[y * depth.width + x0 - 1], right = depth.metres[y * depth.width + x1 + 1]
         guard DepthMap.isMeasured(left), DepthMap.isMeasured(right) else { return false }
         let limit = 3 * Self.step(z)
         let monotonic = (left < z && z < right) || (left > z && z > right)
-        return monotonic && abs(left - z) < limit && abs(right - z) < limit
+        guard monotonic && abs(left - z) < limit && abs(right - z) < limit else { return false }
+        guard x1 > x0 else { return true }
+        // Wide enough to measure its own slope: a fragment of the surface recedes across itself as
+        // the surface does around it; a head before a slanted wall is about level.
+        let a = depth.metres[y * depth.width + x0], b = depth.metres[y * depth.width + x1]
+        guard DepthMap.isMeasured(a), DepthMap.isMeasured(b) else { return true }
+        let outside = abs(right - left) * Float(x1 - x0) / Float(x1 - x0 + 2)
+        return abs(b - a) >= 0.5 * outside
     }
 
     /// The median depth of region pixels within rows × columns.

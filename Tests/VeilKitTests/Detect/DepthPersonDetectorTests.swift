@@ -207,6 +207,15 @@ import Testing
         #expect(score.total.allCovered == score.total.allHeads, "\(score.misses); heads at \(heads.map(\.box))")
     }
 
+    /// Frame 66638 of `veil synth --size 1280x720 --people 8 --frames 100 --seed 77`: a woman 21 m
+    /// away walks along a building whose wall, seen at a grazing angle, recedes 8 cm a pixel; her
+    /// head touches it, and its top, 4 px wide, lay in the wall's depth trend like a sliver of it.
+    @Test func aHeadBrushingAWallSeenAtAGrazingAngleIsCovered() throws {
+        let (heads, score, _) = try Self.searchRecordingFrame(66638, people: 8, frames: 100, seed: 77)
+        #expect(score.total.allHeads >= 1)
+        #expect(score.total.allCovered == score.total.allHeads, "\(score.misses); heads at \(heads.map(\.box))")
+    }
+
     @Test func hardNegativesAloneGiveNoHeads() throws {
         let props = [
             Prop(kind: .pole, x: -2, z: 6, yaw: 0, size: Vec3(0.15, 5, 0), colour: Vec3(0.4, 0.4, 0.4)),
