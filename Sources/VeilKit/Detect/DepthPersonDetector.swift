@@ -355,7 +355,9 @@ public struct DepthPersonDetector: Sendable {
             if expectedPixels < p.minHeadPixels { continue }
             // A tiny head needs a ground plane to measure its top against.
             if expectedPixels < p.tinyHeadPixels, ground == nil || peak < p.minTinyHeadTop { continue }
-            if !touchesSide, headWidth > p.maxHeadWidth { continue }
+            // A head cut by a side of the frame is at most a head wide; one cut by the top may be
+            // the whole width of the shoulders below it.
+            if !touchesSide || topRow[c] > 0, headWidth > p.maxHeadWidth { continue }
             // A head partly hidden behind a nearer one (people in a crowd) shows only a sliver
             // beside it: like a head cut by the frame edge, it may be narrower than any head.
             let cutByNearer = !occluding && [box.x0 + left - 1, box.x0 + right + 1].contains { x in

@@ -43,6 +43,15 @@ import Testing
         #expect(score.total.allCovered == 1)
     }
 
+    /// A person-sized box close by, cut by a side of the frame: its flat top, wider than any head,
+    /// is no head cut by the frame edge.
+    @Test(arguments: [(Float(2.8), Float(2.75)), (2.8, 2.9), (4, 4.1)])
+    func aBoxCutByTheFrameEdgeIsNoHead(distance: Float, x: Float) throws {
+        let box = Prop(kind: .personBox, x: x, z: distance, yaw: 0, size: Vec3(0.7, 1.8, 0.5), colour: Vec3(0.1, 0.1, 0.12))
+        let (score, heads) = try Self.search(people: [], props: [box], width: 1280, height: 720)
+        #expect(score.falseHeads == 0, "false heads at \(heads.map(\.box))")
+    }
+
     @Test func twoPeopleOverlappingAtDifferentDepthsAreBothCovered() throws {
         let people = [Self.person(1, x: 0.3, z: 4, seed: 5), Self.person(2, x: 0.0, z: 5.5, seed: 6)]
         let (score, _) = try Self.search(people: people)
