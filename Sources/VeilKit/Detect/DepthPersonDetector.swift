@@ -111,9 +111,11 @@ public struct DepthPersonDetector: Sendable {
         return heads.filter { !isTuckedUnder($0, among: heads, intrinsics: k) }
     }
 
-    /// Whether `head` lies at the torso of another head's person: within that person's depth, in
-    /// the columns of their body, its top at least 0.45 m below theirs. It is then a part of that
-    /// body cut off as a region of its own (an arm swinging behind the torso, a hand, a bag).
+    /// Whether `head` lies at the torso of another head's person: from 0.1 m nearer to 0.3 m
+    /// farther than their head, its centre within 0.3 m of theirs, its top at least 0.45 m below
+    /// theirs. It is then a part of that body cut off as a region of its own (an arm swinging behind
+    /// the torso, a hand, a bag). A head more than 0.1 m nearer (a child in front of an adult) is
+    /// never dropped by this rule.
     func isTuckedUnder(_ head: HeadRegion, among heads: [HeadRegion], intrinsics k: Intrinsics) -> Bool {
         guard let z = head.depth else { return false }
         let fx = Float(k.fx), fy = Float(k.fy)

@@ -91,9 +91,9 @@ public struct FrameGroundTruth: Sendable {
 
 /// Scores of head masks against ground truth, summed over frames.
 public struct HeadScore: Sendable, Equatable, Codable {
-    /// Distance bands the table is split by, metres.
     enum CodingKeys: String, CodingKey { case frames, total, byBand, overMaskedPixels, falseHeads, falseHeadPixels }
 
+    /// Distance bands the table is split by, metres.
     public static let bands: [ClosedRange<Double>] = [0...5, 5...10, 10...20, 20...40, 40...1000]
     /// Heads shorter than this many pixels are outside the recall bar (reported separately).
     public static let minimumHeadHeight = 8

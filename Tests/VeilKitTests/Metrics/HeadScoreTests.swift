@@ -33,9 +33,9 @@ import Testing
         var sum = score
         sum.add(score)
         #expect(sum.byBand[0].overMaskedPixels == 16 && sum.falseHeadPixels == 12)
-        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(score)) as! [String: Any]
+        var json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(score)) as? [String: Any])
         json["falseHeadPixels"] = nil
-        var total = json["total"] as! [String: Any]
+        var total = try #require(json["total"] as? [String: Any])
         total["over_masked_pixels"] = nil
         json["total"] = total
         let old = try JSONDecoder().decode(HeadScore.self, from: JSONSerialization.data(withJSONObject: json))
