@@ -385,6 +385,7 @@ public struct DepthPersonDetector: Sendable {
                 Float(abs(other.column - centre)) * z / fx < 0.3 && abs(other.depth - z) < Self.step(z) && other.peak - peak > p.shoulderDrop
             }) { continue }
             let offset = Int((p.shoulderOffset * fx / z).rounded())
+            var besideSurfaceBehind = false
             let shouldersOK = [centre - offset, centre + offset].allSatisfy { n in
                 guard let hn = heightAt(column: n) else { return true }
                 if hn <= peak - p.shoulderDrop { return true }
@@ -395,7 +396,16 @@ public struct DepthPersonDetector: Sendable {
                 let (lo, hi) = n < centre ? (max(0, n + 1), left) : (right + 1, min(bw, n))
                 guard lo < hi else { return false }
                 let shoulders = (lo..<hi).filter { topHeight[$0] <= peak - p.headDip && topHeight[$0] >= peak - 0.7 }.count
-                return shoulders >= max(2, Int((0.03 * fx / z).rounded()))
+                if shoulders >= max(2, Int((0.03 * fx / z).rounded())) { return true }
+                // Or it stands a depth step behind, about as high as this top, which is an adult's
+                // (a man 23 m away before a van whose roof is as high as his head): then his own
+                // body must show below it, not hidden and no wider than a person (0.8 m). Lower
+                // tops are left out: a box's or a bin's near edge has its own top face behind it.
+                if n >= 0, n < bw, topRow[n] >= 0, topDepth[n] - z >= Self.step(z), hn <= peak + 0.03, peak >= p.minTinyHeadTop {
+                    besideSurfaceBehind = true
+                    return true
+                }
+                return false
             }
             if !shouldersOK { continue }
             // Torso: 0.45–0.7 m below the top, at least 0.18 m wide, or hidden, or out of the frame.
@@ -404,6 +414,7 @@ public struct DepthPersonDetector: Sendable {
             var torsoOK = r0 >= h
             if !torsoOK {
                 var widest: Float = 0
+                var narrowest: Float = .infinity
                 var hidden = false
                 // Body pixels: any at the person's depth, in or out of this region (a head cut off by
                 // the frame edge is a region of its own, apart from its shoulders).
@@ -440,6 +451,7 @@ public struct DepthPersonDetector: Sendable {
                     let width = Float(b - a + 1) * z / fx
                     if abs(depth.metres[row + a] - depth.metres[row + b]) > max(0.3, 1.5 * width) { continue }
                     widest = max(widest, touches ? .infinity : width)
+                    if !touches { narrowest = min(narrowest, width) }
                 }
                 // A top cut off by something nearer above (a pole under foliage) is no proof of a
                 // head: it then needs a body clearly wider than itself.
@@ -453,7 +465,9 @@ public struct DepthPersonDetector: Sendable {
                 // A body hidden by something nearer leaves a head alone: accept it only when it is
                 // wide enough not to be a sliver of some slanted surface.
                 || hidden && !cutAbove && right - left + 1 >= 3
+                if besideSurfaceBehind, hidden || cutAbove || widest < p.minTorsoWidth || narrowest > 0.8 { torsoOK = false }
             }
+            if besideSurfaceBehind, r0 >= h { torsoOK = false }
             if !torsoOK { continue }
             // A sliver of a surface seen at a grazing angle (the side of a car far away) splits into
             // one-column regions whose depth continues its neighbours' trend; a head stands apart.
