@@ -236,13 +236,8 @@ public struct PrivacyEvaluation: Sendable {
                       reidTop1CI95: interval(main.reidTop1), reidTop1AwareCI95: interval(main.reidTop1Aware))
     }
 
-    /// The Wilson score interval of a rate of `successes` in `trials` (95% for the default z), as
-    /// [low, high]; [0, 1] without trials.
-    static func wilsonInterval(successes k: Int, trials n: Int, z: Double = 1.959963984540054) -> [Double] {
-        wilsonInterval(rate: n > 0 ? Double(k) / Double(n) : 0, trials: Double(n), z: z)
-    }
-
-    /// The Wilson interval of a `rate` observed over `trials`, which may be an effective, fractional count.
+    /// The Wilson score interval (95% for the default z) of a `rate` observed over `trials`, which
+    /// may be an effective, fractional count, as [low, high]; [0, 1] without trials.
     static func wilsonInterval(rate p: Double, trials nn: Double, z: Double = 1.959963984540054) -> [Double] {
         guard nn > 0 else { return [0, 1] }
         let z2 = z * z

@@ -6,12 +6,12 @@ import Testing
     /// Reference values from the Wilson formula evaluated independently (Python, z = 1.959964).
     @Test(arguments: [(40, 311, 0.095893, 0.170404), (0, 10, 0.0, 0.277533), (10, 10, 0.722467, 1.0), (5, 10, 0.236593, 0.763407)])
     func wilsonIntervalMatchesTheFormula(successes: Int, trials: Int, low: Double, high: Double) {
-        let interval = PrivacyEvaluation.wilsonInterval(successes: successes, trials: trials)
+        let interval = PrivacyEvaluation.wilsonInterval(rate: Double(successes) / Double(trials), trials: Double(trials))
         #expect(abs(interval[0] - low) < 1e-5 && abs(interval[1] - high) < 1e-5, "\(interval)")
     }
 
     @Test func wilsonIntervalWithoutTrialsIsEverything() {
-        #expect(PrivacyEvaluation.wilsonInterval(successes: 0, trials: 0) == [0, 1])
+        #expect(PrivacyEvaluation.wilsonInterval(rate: 0, trials: 0) == [0, 1])
     }
 
     /// A descriptor with one bright pixel at `index` of the 16×16 grid.
