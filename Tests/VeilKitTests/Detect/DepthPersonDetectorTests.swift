@@ -11,20 +11,26 @@ import Testing
         return SynthPerson(id: id, identity: identity, identityIndex: id - 1, startX: x, startZ: z, yaw: yaw, speed: 0, phase: 0, headTurn: 0)
     }
 
+    /// Renders frame `number` of `scene` and finds heads in it with the depth detector: the heads,
+    /// their score against the frame's ground truth, and its head ids.
+    static func search(_ scene: SynthScene, frame number: Int) throws -> ([HeadRegion], HeadScore, [UInt16]) {
+        let (width, height) = (scene.options.width, scene.options.height)
+        let frame = SynthRenderer(scene: scene).render(frame: number)
+        let files = FrameFiles(number: number, color: URL(fileURLWithPath: String(format: "/synthetic/rgb/%06d.png", number)))
+        let (heads, mask) = try HeadFinder(kind: .depth).find(
+            in: Frame(number: number, files: files, rgb: Raster(width: width, height: height, channels: 3, samples: frame.rgb),
+                      depth: DepthMap(width: width, height: height, metres: frame.depth), depthImage: nil),
+            intrinsics: scene.intrinsics)
+        let truth = FrameGroundTruth(heads: Raster(width: width, height: height, channels: 1, samples: frame.heads), people: frame.people)
+        return (heads, HeadScore.score(mask: mask, heads: heads, truth: truth), frame.heads)
+    }
+
     /// Renders one frame of a scene and finds heads in it; returns the score against its ground truth.
     static func search(people: [SynthPerson], props: [Prop] = [], width: Int = 800, height: Int = 600) throws -> (HeadScore, [HeadRegion]) {
         var options = SynthOptions()
         options.frames = 1; options.width = width; options.height = height; options.speed = 0; options.noise = 1.5
-        let scene = SynthScene(options: options, people: people, props: props)
-        let frame = SynthRenderer(scene: scene).render(frame: 1)
-        let depth = DepthMap(width: width, height: height, metres: frame.depth)
-        let rgb = Raster<UInt8>(width: width, height: height, channels: 3, samples: frame.rgb)
-        let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/synthetic/rgb/000001.png"))
-        let finder = try HeadFinder(kind: .depth)
-        let (heads, mask) = try finder.find(in: Frame(number: 1, files: files, rgb: rgb, depth: depth, depthImage: nil),
-                                            intrinsics: scene.intrinsics)
-        let truth = FrameGroundTruth(heads: Raster(width: width, height: height, channels: 1, samples: frame.heads), people: frame.people)
-        return (HeadScore.score(mask: mask, heads: heads, truth: truth), heads)
+        let (heads, score, _) = try search(SynthScene(options: options, people: people, props: props), frame: 1)
+        return (score, heads)
     }
 
     @Test func standingPeopleAtSeveralDistancesAreFullyCovered() throws {
@@ -164,16 +170,7 @@ import Testing
         var options = SynthOptions()
         options.frames = frames; options.people = people; options.width = 1280; options.height = 720
         options.seed = seed; options.lighting = lighting
-        let scene = SynthScene(options: options)
-        let frame = SynthRenderer(scene: scene).render(frame: number)
-        let files = FrameFiles(number: number, color: URL(fileURLWithPath: String(format: "/synthetic/rgb/%06d.png", number)))
-        let (heads, mask) = try HeadFinder(kind: .depth).find(
-            in: Frame(number: number, files: files, rgb: Raster(width: 1280, height: 720, channels: 3, samples: frame.rgb),
-                      depth: DepthMap(width: 1280, height: 720, metres: frame.depth), depthImage: nil),
-            intrinsics: scene.intrinsics)
-        let score = HeadScore.score(mask: mask, heads: heads, truth: FrameGroundTruth(
-            heads: Raster(width: 1280, height: 720, channels: 1, samples: frame.heads), people: frame.people))
-        return (heads, score, frame.heads)
+        return try search(SynthScene(options: options), frame: number)
     }
 
     /// The windows within 3 m that hold no true head pixel.
