@@ -356,15 +356,46 @@ import Testing
         // The background 7 m behind stays out; the narrow band below the chin is narrow.
         #expect(mask[30 * w + 20] == 0)
         #expect(mask[60 * w + 36] == 0 && mask[60 * w + 50] == HeadMasker.neck)
-        // The margin (one pixel here) grows across the head's outline, into the background above it,
-        // but not into the body below the window.
-        #expect(mask[19 * w + 50] == HeadMasker.head)
+        // The margin (the one-pixel floor here: 1.2 cm is a fifth of a pixel) stays off the background
+        // 7 m behind above the head, and off the body below the window.
+        #expect(mask[19 * w + 50] == 0)
         #expect(mask[71 * w + 50] == 0)
+    }
+
+    @Test func theOnePixelFloorReachesOnlyTheHeadsDepthHolesAndWhatIsJustBehind() throws {
+        // A head 20 m away (6×8 px at fy = 600: the 1.2 cm margin is 0.36 px, so the floor of one
+        // pixel is all that is left). Around its window: left, a pixel of the head at its depth that
+        // the window missed; right, a person 1.5 m behind; above, a hole and the wall 10 m behind;
+        // below the window's right corner, a sign 2 m nearer.
+        let (w, h) = (40, 40)
+        var metres = [Float](repeating: 30, count: w * h)
+        for y in 10...17 { for x in 17...22 { metres[y * w + x] = 20 } }
+        metres[12 * w + 16] = 20
+        metres[12 * w + 23] = 21.5
+        metres[9 * w + 18] = DepthMap.noReading
+        metres[18 * w + 23] = 18
+        let head = HeadRegion(box: PixelBox(x0: 17, y0: 10, x1: 22, y1: 17), depth: 20, person: PixelBox(x0: 15, y0: 10, x1: 24, y1: 39),
+                              source: "test")
+        func mask(fy: Double) -> [UInt8] {
+            HeadMasker.mask(heads: [head], depth: DepthMap(width: w, height: h, metres: metres),
+                            intrinsics: Intrinsics(fx: fy, fy: fy, cx: 20, cy: 20), width: w, height: h)
+        }
+        let floor = mask(fy: 600)
+        #expect(floor[12 * w + 16] == HeadMasker.head, "the head's own depth")
+        #expect(floor[12 * w + 23] == HeadMasker.head, "a person 1.5 m behind")
+        #expect(floor[9 * w + 18] == HeadMasker.head, "a hole")
+        #expect(floor[9 * w + 19] == 0 && floor[13 * w + 23] == 0 && floor[14 * w + 16] == 0, "the wall 10 m behind")
+        #expect(floor[18 * w + 23] == 0, "a sign 2 m nearer")
+        // At fy = 1700 the margin is a whole pixel of its own (1.02 px) and grows into everything
+        // around the window (the body below it aside).
+        let metric = mask(fy: 1700)
+        #expect(metric[9 * w + 19] == HeadMasker.head && metric[13 * w + 23] == HeadMasker.head && metric[14 * w + 16] == HeadMasker.head)
     }
 
     @Test func belowTheWindowTheMarginGrowsOnlyIntoWhatIsOffTheHeadsDepth() throws {
         // As above, with the background showing through two pixels just below the window (between
-        // hanging hair and the collar) and a hole in the body's depth beside them.
+        // hanging hair and the collar) and a hole in the body's depth beside them; at fy = 300 the
+        // 1.2 cm margin is a pixel of its own (1.2 px), which reaches the background too.
         let (w, h) = (100, 100)
         var metres = [Float](repeating: 10, count: w * h)
         for y in 20..<100 { for x in 30..<70 { metres[y * w + x] = 3 } }
@@ -373,7 +404,7 @@ import Testing
         let head = HeadRegion(box: PixelBox(x0: 35, y0: 20, x1: 64, y1: 70), depth: 3, person: PixelBox(x0: 30, y0: 20, x1: 69, y1: 99),
                               source: "test", narrowFromRow: 55, narrowHalfWidth: 8)
         let mask = HeadMasker.mask(heads: [head], depth: DepthMap(width: w, height: h, metres: metres),
-                                   intrinsics: Intrinsics(fx: 50, fy: 50, cx: 50, cy: 50), width: w, height: h)
+                                   intrinsics: Intrinsics(fx: 300, fy: 300, cx: 50, cy: 50), width: w, height: h)
         #expect(mask[71 * w + 45] == HeadMasker.neck && mask[71 * w + 46] == HeadMasker.neck && mask[71 * w + 47] == HeadMasker.neck)
         #expect(mask[71 * w + 48] == 0 && mask[72 * w + 45] == 0)
     }
