@@ -235,9 +235,11 @@ public struct DepthPersonDetector: Sendable {
         for (root, st) in zip(roots, stats) {
             let z = st.zSum / Float(st.count)
             // Too small to hold a head of even a few pixels (3; a grid cell stands for s×s of them:
-            // the top of a head over a car at 1280×720 can be one cell), or wider than a crowd.
+            // the top of a head over a car at 1280×720 can be one cell), or wider than a crowd. A
+            // region n cells wide may be up to n·s + s − 1 pixels wide at full resolution: the sliver
+            // of a head behind a nearer one, 3 px wide, is one cell.
             let extent = Float((st.y1 - st.y0 + 1) * s) * z / fy
-            let width = Float((st.x1 - st.x0 + 1) * s) * z / fx
+            let width = Float((st.x1 - st.x0 + 1) * s + s - 1) * z / fx
             let atSide = st.x0 == 0 || (st.x1 + 1) * s >= w
             guard st.count * s * s >= 3, extent >= 0.02, width >= 0.05 || atSide, width <= 12 else { continue }
             // Full-resolution refinement: a pixel joins when a neighbouring grid cell of the region lies within a depth step.
