@@ -325,12 +325,25 @@ public struct DepthPersonDetector: Sendable {
         var heads: [HeadRegion] = []
         // Local maxima of the top profile, highest first; each claims its plateau.
         var maxima: [Int] = []
+        // Tops that are highest only up to a dip, with something higher beyond it.
+        var besideTaller = [Bool](repeating: false, count: bw)
         for c in 0..<bw where topRow[c] >= 0 {
             let window = max(1, Int((0.12 * fx / topDepth[c]).rounded()))
-            var isPeak = true
-            for d in -window...window where d != 0 {
-                let n = c + d
-                if n >= 0, n < bw, topHeight[n] > topHeight[c] + 1e-4 { isPeak = false; break }
+            // Highest within 12 cm either side, up to where the profile first dips a head's dip below
+            // it: something higher beyond a dip (the shoulder of an adult beside a child) is another
+            // top, not more of this one.
+            var isPeak = true, beyondDip = false
+            for direction in [-1, 1] where isPeak {
+                for d in 1...window {
+                    let n = c + direction * d
+                    guard n >= 0, n < bw else { break }
+                    if topHeight[n] < topHeight[c] - p.headDip { beyondDip = true }
+                    if topHeight[n] > topHeight[c] + 1e-4 {
+                        if beyondDip { besideTaller[c] = true } else { isPeak = false }
+                        break
+                    }
+                }
+                beyondDip = false
             }
             if isPeak { maxima.append(c) }
         }
@@ -341,6 +354,13 @@ public struct DepthPersonDetector: Sendable {
         for c in maxima where !claimed[c] {
             let z = topDepth[c]
             let peak = topHeight[c]
+            // An accepted head 0.25–0.8 m aside, within 0.5 m of depth and at least 0.2 m higher: an
+            // adult beside a child.
+            let adult = accepted.first { other in
+                let aside = Float(abs(other.column - c)) * z / fx
+                return aside >= 0.25 && aside <= 0.8 && abs(other.depth - z) < 0.5 && other.peak - peak >= 0.2
+            }
+            if besideTaller[c], adult == nil { continue }
             var left = c, right = c
             // Plateau: neighbouring columns whose top lies within 0.1 m below the peak, on the same
             // surface: a depth step between two tops parts them, even where the region joins them
@@ -388,7 +408,10 @@ public struct DepthPersonDetector: Sendable {
             }) { continue }
             let offset = Int((p.shoulderOffset * fx / z).rounded())
             var besideSurfaceBehind = false
-            let shouldersOK = [centre - offset, centre + offset].allSatisfy { n in
+            // Per side: whether it passes, and whether only because something clearly taller stands
+            // right beside this top (a child beside an adult).
+            var tallerBeside = 0
+            let sides = [centre - offset, centre + offset].map { n -> Bool in
                 guard let hn = heightAt(column: n) else { return true }
                 if hn <= peak - p.shoulderDrop { return true }
                 // Something as high 0.25 m aside is another head when the profile dips between the
@@ -407,8 +430,12 @@ public struct DepthPersonDetector: Sendable {
                     besideSurfaceBehind = true
                     return true
                 }
+                if let adult, (adult.column - centre).signum() == (n - centre).signum(), hn >= peak + p.shoulderDrop { tallerBeside += 1 }
                 return false
             }
+            // A child's head beside an adult's arm: the adult side rises straight to a top clearly
+            // higher, with no dip, while the child's own shoulder drops on the other side.
+            let shouldersOK = sides.allSatisfy { $0 } || sides.contains(true) && tallerBeside == 1
             if !shouldersOK { continue }
             // Torso: 0.45–0.7 m below the top, at least 0.18 m wide, or hidden, or out of the frame.
             let top = topRow[centre] >= 0 ? topRow[centre] : topRow[c]
