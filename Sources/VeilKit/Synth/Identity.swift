@@ -57,6 +57,10 @@ public struct Identity: Sendable, Equatable {
     ]
     static let irisColours: [Vec3] = [Vec3(0.25, 0.15, 0.07), Vec3(0.20, 0.35, 0.55), Vec3(0.30, 0.40, 0.20), Vec3(0.10, 0.07, 0.05)]
 
+    /// How the head is scaled against an adult of 1.75 m: with the body for adults; a child's head
+    /// is large for their height (at 1.15 m about 0.19 m from crown to chin, against 0.22 m).
+    var headScale: Float { height >= 1.5 ? height / 1.75 : powf(height / 1.75, 0.4) }
+
     /// A random identity.
     static func random(using g: inout SplitMix64) -> Identity {
         func pick<T>(_ items: [T]) -> T { items[Int(g.next() % UInt64(items.count))] }

@@ -114,23 +114,24 @@ struct SynthPerson: Sendable {
             capsule(wrist, wrist + direction(arm[side] + elbow[side]) * 0.06 * s, 0.042 * s, id.skin)
         }
         // Head: skull with the painted face, nose, and hair volume by style.
-        let radii = Vec3(0.078 * id.headWidth, 0.112, 0.095 * id.headLength) * s
-        let headCentreLocal = Vec3(0, id.height - radii.y, 0.01 * s)
+        let hs = id.headScale
+        let radii = Vec3(0.078 * id.headWidth, 0.112, 0.095 * id.headLength) * hs
+        let headCentreLocal = Vec3(0, id.height - radii.y, 0.01 * hs)
         let headCentre = headToCam(headCentreLocal)
         parts.append(Primitive(shape: .ellipsoid(centre: headCentre, radii: radii, yaw: head), owner: owner,
                                material: .face(identity: identityIndex, centre: headCentre, radii: radii, yaw: head), isHead: true))
         let noseElevation = (id.eyeHeight + id.mouthHeight) / 2 + 0.02
         let noseLocal = headCentreLocal + Vec3(0, radii.y * sinf(noseElevation), radii.z * cosf(noseElevation) * 0.97)
-        parts.append(Primitive(shape: .ellipsoid(centre: headToCam(noseLocal), radii: Vec3(id.noseWidth, id.noseLength, id.noseLength * 0.85) * s, yaw: head),
+        parts.append(Primitive(shape: .ellipsoid(centre: headToCam(noseLocal), radii: Vec3(id.noseWidth, id.noseLength, id.noseLength * 0.85) * hs, yaw: head),
                                owner: owner, material: .flat(id.skin * 0.96), isHead: true))
         switch id.hairStyle {
         case 1:
-            parts.append(Primitive(shape: .capsule(a: headToCam(headCentreLocal + Vec3(0, 0.02 * s, -0.045 * s)),
-                                                   b: headToCam(headCentreLocal + Vec3(0, -0.15 * s, -0.06 * s)), radius: 0.072 * s),
+            parts.append(Primitive(shape: .capsule(a: headToCam(headCentreLocal + Vec3(0, 0.02 * hs, -0.045 * hs)),
+                                                   b: headToCam(headCentreLocal + Vec3(0, -0.15 * hs, -0.06 * hs)), radius: 0.072 * hs),
                                    owner: owner, material: .flat(id.hair), isHead: true))
         case 3:
-            parts.append(Primitive(shape: .ellipsoid(centre: headToCam(headCentreLocal + Vec3(0, radii.y * 0.62, -0.012 * s)),
-                                                     radii: Vec3(radii.x * 0.95, 0.06 * s, radii.z * 0.92), yaw: head),
+            parts.append(Primitive(shape: .ellipsoid(centre: headToCam(headCentreLocal + Vec3(0, radii.y * 0.62, -0.012 * hs)),
+                                                     radii: Vec3(radii.x * 0.95, 0.06 * hs, radii.z * 0.92), yaw: head),
                                    owner: owner, material: .flat(id.hair), isHead: true))
         default: break
         }

@@ -34,6 +34,9 @@ public struct SynthOptions: Sendable, Equatable {
     public var maxDistance: Float = 40
     /// Fraction of people (not crossing or at an edge) who face the camera.
     public var facingCamera: Float = 0.45
+    /// Fraction of people who are children (1.0–1.4 m tall) walking beside the adult placed before
+    /// them, as with a parent. 0 keeps every seed's recording as it was.
+    public var children: Float = 0
     /// Camera mount height, metres.
     public var cameraHeight: Float = 1.6
     /// Vehicle speed, m/s (nil: drawn from the seed, 0–4 m/s).
@@ -52,5 +55,6 @@ public struct SynthOptions: Sendable, Equatable {
         guard fov > 10, fov < 170 else { throw fail("--fov must be between 10 and 170 degrees") }
         guard maxDistance >= 3, maxDistance <= 44 else { throw fail("--max-distance must be between 3 and 44 metres") }
         guard negatives >= 0, negatives <= 200, cars >= 0, cars <= 100 else { throw fail("--negatives and --cars must be small non-negative counts") }
+        guard children >= 0, children <= 1 else { throw fail("--children must be a fraction between 0 and 1") }
     }
 }

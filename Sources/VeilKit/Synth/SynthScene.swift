@@ -72,7 +72,20 @@ public struct SynthScene: Sendable {
         // People: on the sidewalks, crossing the road, entering at the frame edges, in pairs.
         var people: [SynthPerson] = []
         for i in 0..<options.people {
-            let identity = Identity.random(using: &g)
+            var identity = Identity.random(using: &g)
+            // A child walks beside the adult before them, at their pace: 0.4–0.6 m to one side,
+            // up to 0.2 m ahead or behind.
+            if options.children > 0, let parent = people.last, parent.identity.height >= 1.5, g.unit() < options.children {
+                identity.height = g.float(1.0...1.4)
+                let side: Float = g.unit() < 0.5 ? 1 : -1
+                let aside = side * g.float(0.4...0.6), along = g.float(-0.2...0.2)
+                let p = parent.position(at: 0)
+                let (s, c) = (sinf(parent.yaw), cosf(parent.yaw))
+                people.append(SynthPerson(id: i + 1, identity: identity, identityIndex: i,
+                                          startX: p.x + aside * c + along * s, startZ: p.z - aside * s + along * c, yaw: parent.yaw,
+                                          speed: parent.speed, phase: g.float(0...(2 * .pi)), headTurn: g.float(-0.3...0.3)))
+                continue
+            }
             var x: Float = 0, z: Float = 0, yaw: Float = 0
             var walking = g.unit() < 0.6
             let category = g.unit()

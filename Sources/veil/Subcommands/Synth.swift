@@ -26,6 +26,7 @@ extension VeilCommand {
         @Option(help: "Vehicle speed in m/s (default: from the seed, 0–4).") var speed: Float?
         @Option(help: "People start between 2 m and this distance.") var maxDistance: Float = 40
         @Option(help: "Fraction of people who face the camera (0–1).") var facing: Float = 0.45
+        @Option(help: "Fraction of people who are children of 1.0–1.4 m walking beside an adult (0–1).") var children: Float = 0
         @Option(help: "Sensor noise standard deviation in 8-bit levels.") var noise: Float = 1.5
         @Flag(help: "Compress PNGs as small as libpng can (slow): for fixtures and archives.") var smallest = false
         @Option(help: "Write a contact sheet of the frames to this PNG as well.") var contactSheet: String?
@@ -58,6 +59,7 @@ extension VeilCommand {
             o.noise = noise
             o.maxDistance = maxDistance
             o.facingCamera = facing
+            o.children = children
             return o
         }
 

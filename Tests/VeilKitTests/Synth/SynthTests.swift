@@ -151,6 +151,30 @@ enum SynthFixtures {
         }
     }
 
+    @Test func childrenWalkBesideAnAdultAndOnlyWhenAskedFor() throws {
+        var options = SynthOptions()
+        options.people = 40; options.frames = 1; options.seed = 9
+        let adults = SynthScene(options: options).people
+        #expect(adults.allSatisfy { $0.identity.height >= 1.5 })
+        options.children = 0.4
+        let people = SynthScene(options: options).people
+        let children = people.indices.filter { people[$0].identity.height < 1.5 }
+        #expect(children.count >= 6)
+        for i in children {
+            let child = people[i], parent = people[i - 1]
+            #expect((1.0...1.4).contains(child.identity.height))
+            #expect(parent.identity.height >= 1.5 && child.yaw == parent.yaw && child.speed == parent.speed)
+            // 0.4–0.6 m aside and up to 0.2 m along their way: the two stay together as they walk.
+            for time in [Float(0), 2] {
+                let (a, b) = (child.position(at: time), parent.position(at: time))
+                let apart = ((a.x - b.x) * (a.x - b.x) + (a.z - b.z) * (a.z - b.z)).squareRoot()
+                #expect(apart >= 0.4 && apart <= 0.64, "child \(child.id) \(apart) m from \(parent.id)")
+            }
+            // A child's head is large for their height: deeper than the body's scale alone.
+            #expect(child.identity.headScale > child.identity.height / 1.75)
+        }
+    }
+
     @Test func personHeightInPixelsFollowsFocalLengthAndDistance() throws {
         let url = try SynthFixtures.crowd()
         let recording = try Recording(at: url)
