@@ -245,7 +245,8 @@ import Testing
     /// A child of 1.15 m walking beside an adult, 0.4 m to the side and 0.1 m behind: the adult's
     /// arm, 0.3 m higher, stands right beside the child's head, within the 12 cm either side in which
     /// a top must be the highest, and where the child's shoulder is hidden there is no dip between
-    /// them. Both were a reason to pass the child's head by; `veil synth` makes no children.
+    /// them. Both were a reason to pass the child's head by. (`veil synth` makes children only with
+    /// `--children`; this places one exactly.)
     @Test(arguments: [Float(3), 6, 10])
     func aChildBesideAnAdultIsCovered(distance: Float) throws {
         let adult = Self.person(1, x: 0, z: distance, seed: 3)

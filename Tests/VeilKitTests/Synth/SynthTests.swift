@@ -170,7 +170,7 @@ enum SynthFixtures {
                 let apart = ((a.x - b.x) * (a.x - b.x) + (a.z - b.z) * (a.z - b.z)).squareRoot()
                 #expect(apart >= 0.4 && apart <= 0.64, "child \(child.id) \(apart) m from \(parent.id)")
             }
-            // A child's head is large for their height: deeper than the body's scale alone.
+            // A child's head is large for their height: scaled by more than the body is.
             #expect(child.identity.headScale > child.identity.height / 1.75)
         }
     }
