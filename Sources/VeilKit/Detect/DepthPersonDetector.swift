@@ -338,8 +338,8 @@ public struct DepthPersonDetector: Sendable {
         for c in 0..<bw where topRow[c] >= 0 {
             let window = max(1, Int((0.12 * fx / topDepth[c]).rounded()))
             // Highest within 12 cm either side, up to where the profile first dips a head's dip below
-            // it: something higher beyond a dip (the shoulder of an adult beside a child) is another
-            // top, not more of this one.
+            // it or rises onto something an occluding edge nearer: something higher beyond a dip, or
+            // in front (the arm of an adult beside a child), is another top, not more of this one.
             var isPeak = true, beyondDip = false
             for direction in [-1, 1] where isPeak {
                 for d in 1...window {
@@ -347,6 +347,9 @@ public struct DepthPersonDetector: Sendable {
                     guard n >= 0, n < bw else { break }
                     if topHeight[n] < topHeight[c] - p.headDip { beyondDip = true }
                     if topHeight[n] > topHeight[c] + 1e-4 {
+                        // Higher and nearer, by an occluding edge: something in front of this top (the
+                        // arm of an adult walking beside a child, the child on the far side).
+                        if topDepth[c] - topDepth[n] >= p.occludingEdge + p.occludingEdgePerMetre * topDepth[c] { beyondDip = true }
                         if beyondDip { besideTaller[c] = true } else { isPeak = false }
                         break
                     }
@@ -362,11 +365,12 @@ public struct DepthPersonDetector: Sendable {
         for c in maxima where !claimed[c] {
             let z = topDepth[c]
             let peak = topHeight[c]
-            // An accepted head 0.25–0.8 m aside, within 0.5 m of depth and at least 0.2 m higher: an
-            // adult beside a child.
+            // An accepted head 0.2–0.8 m aside, within 0.5 m of depth and at least 0.35 m higher: an
+            // adult beside a child. (An adult's own shoulder tops lie 0.25–0.32 m below their head's:
+            // at 0.2 m, a man's far shoulder 2.2 m away, behind his head, passed as a child's head.)
             let adult = accepted.first { other in
                 let aside = Float(abs(other.column - c)) * z / fx
-                return aside >= 0.25 && aside <= 0.8 && abs(other.depth - z) < 0.5 && other.peak - peak >= 0.2
+                return aside >= 0.2 && aside <= 0.8 && abs(other.depth - z) < 0.5 && other.peak - peak >= 0.35
             }
             if besideTaller[c], adult == nil { continue }
             var left = c, right = c
