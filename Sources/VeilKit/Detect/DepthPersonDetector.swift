@@ -333,28 +333,29 @@ public struct DepthPersonDetector: Sendable {
         var heads: [HeadRegion] = []
         // Local maxima of the top profile, highest first; each claims its plateau.
         var maxima: [Int] = []
-        // Tops that are highest only up to a dip, with something higher beyond it.
+        // Tops that are highest only up to a dip or a nearer thing (parted from them), with something
+        // higher beyond.
         var besideTaller = [Bool](repeating: false, count: bw)
         for c in 0..<bw where topRow[c] >= 0 {
             let window = max(1, Int((0.12 * fx / topDepth[c]).rounded()))
             // Highest within 12 cm either side, up to where the profile first dips a head's dip below
             // it or rises onto something an occluding edge nearer: something higher beyond a dip, or
             // in front (the arm of an adult beside a child), is another top, not more of this one.
-            var isPeak = true, beyondDip = false
+            var isPeak = true, parted = false
             for direction in [-1, 1] where isPeak {
                 for d in 1...window {
                     let n = c + direction * d
                     guard n >= 0, n < bw else { break }
-                    if topHeight[n] < topHeight[c] - p.headDip { beyondDip = true }
+                    if topHeight[n] < topHeight[c] - p.headDip { parted = true }
                     if topHeight[n] > topHeight[c] + 1e-4 {
                         // Higher and nearer, by an occluding edge: something in front of this top (the
                         // arm of an adult walking beside a child, the child on the far side).
-                        if topDepth[c] - topDepth[n] >= p.occludingEdge + p.occludingEdgePerMetre * topDepth[c] { beyondDip = true }
-                        if beyondDip { besideTaller[c] = true } else { isPeak = false }
+                        if topDepth[c] - topDepth[n] >= p.occludingEdge + p.occludingEdgePerMetre * topDepth[c] { parted = true }
+                        if parted { besideTaller[c] = true } else { isPeak = false }
                         break
                     }
                 }
-                beyondDip = false
+                parted = false
             }
             if isPeak { maxima.append(c) }
         }
