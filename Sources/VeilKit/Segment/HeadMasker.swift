@@ -44,8 +44,8 @@ public enum HeadMasker {
         let ow = outer.width, oh = outer.height
         var local = [UInt8](repeating: 0, count: ow * oh)
         let box = head.box
+        let band = Self.band(z)
         if let depth, z > 0 {
-            let band = Self.band(z)
             let centre = (box.x0 + box.x1) / 2
             depth.metres.withUnsafeBufferPointer { m in
                 for y in box.y0...box.y1 {
@@ -83,7 +83,6 @@ public enum HeadMasker {
         // holes): the window's bottom edge cuts through the body (neck, shoulders, chest), which is no
         // edge of the head. On the seed-42 1280×720 street the margin grown into the body there was
         // 12 points of the over-masking.
-        let band = Self.band(z)
         let metres = z > 0 ? depth?.metres : nil
         @inline(__always) func set(_ y: Int, _ x: Int) {
             let i = (outer.y0 + y) * width + outer.x0 + x
