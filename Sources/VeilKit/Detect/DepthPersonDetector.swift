@@ -58,6 +58,8 @@ public struct DepthPersonDetector: Sendable {
         /// centimetres of a wall behind them; `forSensorDepth` raises it above a real camera's noise.
         public var occludingEdge: Float = 0.035
         public var occludingEdgePerMetre: Float = 0.004
+        /// The occluding edge's step at depth `m`.
+        func occludingStep(_ m: Float) -> Float { occludingEdge + occludingEdgePerMetre * m }
         /// Depth noise allowed, per metre of depth, when a top's two ends are compared (a head's
         /// sides lie at about the same depth): none for exact depth; 2% for a sensor's, whose
         /// median-filtered depth at a head's outline mixes head and background. On the benchmark set
@@ -315,7 +317,7 @@ public struct DepthPersonDetector: Sendable {
                 if occluding {
                     guard y > 0 else { continue }
                     let above = depth.metres[(y - 1) * w + x]
-                    guard above == DepthMap.beyondRange || above - m > p.occludingEdge + p.occludingEdgePerMetre * m else { continue }
+                    guard above == DepthMap.beyondRange || above - m > p.occludingStep(m) else { continue }
                     let hm = height(x, y, m)
                     guard hm >= p.minTopHeight, hm <= p.maxTopHeight + 0.05 else { continue }
                 }
@@ -341,8 +343,9 @@ public struct DepthPersonDetector: Sendable {
             // Highest within 12 cm either side, up to where the profile first dips a head's dip below
             // it or rises onto something an occluding edge nearer: something higher beyond a dip, or
             // in front (the arm of an adult beside a child), is another top, not more of this one.
-            var isPeak = true, parted = false
+            var isPeak = true
             for direction in [-1, 1] where isPeak {
+                var parted = false
                 for d in 1...window {
                     let n = c + direction * d
                     guard n >= 0, n < bw else { break }
@@ -350,12 +353,11 @@ public struct DepthPersonDetector: Sendable {
                     if topHeight[n] > topHeight[c] + 1e-4 {
                         // Higher and nearer, by an occluding edge: something in front of this top (the
                         // arm of an adult walking beside a child, the child on the far side).
-                        if topDepth[c] - topDepth[n] >= p.occludingEdge + p.occludingEdgePerMetre * topDepth[c] { parted = true }
+                        if topDepth[c] - topDepth[n] >= p.occludingStep(topDepth[c]) { parted = true }
                         if parted { besideTaller[c] = true } else { isPeak = false }
                         break
                     }
                 }
-                parted = false
             }
             if isPeak { maxima.append(c) }
         }
