@@ -95,6 +95,8 @@ public struct HeadScore: Sendable, Equatable, Codable {
 
     /// Distance bands the table is split by, metres.
     public static let bands: [ClosedRange<Double>] = [0...5, 5...10, 10...20, 20...40, 40...1000]
+    /// The band a distance falls in (the last for anything beyond it).
+    static func bandIndex(_ distance: Double) -> Int { bands.firstIndex { $0.contains(distance) } ?? bands.count - 1 }
     /// Heads shorter than this many pixels are outside the recall bar (reported separately).
     public static let minimumHeadHeight = 8
 
@@ -210,7 +212,7 @@ public struct HeadScore: Sendable, Equatable, Codable {
         }
         for person in truth.people {
             var c = Counts()
-            let band = bands.firstIndex { $0.contains(person.distance) } ?? bands.count - 1
+            let band = bandIndex(person.distance)
             let total = pixels[person.id] ?? 0
             let hit = covered[person.id] ?? 0
             if total > 0 {
@@ -277,9 +279,7 @@ public struct HeadScore: Sendable, Equatable, Codable {
                         n += 1
                     }
                 }
-                if let z = head.depth, let band = bands.firstIndex(where: { $0.contains(Double(z)) }) {
-                    score.byBand[band].overMaskedPixels += n
-                }
+                if let z = head.depth { score.byBand[bandIndex(Double(z))].overMaskedPixels += n }
                 if isFalse[k] { score.falseHeadPixels += n }
             }
         }
@@ -303,20 +303,21 @@ public struct HeadScore: Sendable, Equatable, Codable {
     public var table: String {
         func pct(_ v: Double?) -> String { v.map { String(format: "%6.2f%%", $0 * 100) } ?? "      –" }
         func ratio(_ v: Double?) -> String { v.map { String(format: "%6.3f", $0) } ?? "     –" }
-        var lines = ["band        heads≥8px  recall  all heads  recall   leaked   people  recall  over-masked"]
-        for (i, band) in Self.bands.enumerated() {
-            let c = byBand[i]
-            let name = band.upperBound >= 1000 ? String(format: "%.0f+ m", band.lowerBound) : String(format: "%.0f–%.0f m", band.lowerBound, band.upperBound)
-            lines.append(name.padding(toLength: 11, withPad: " ", startingAt: 0)
+        // One row of counts; the total's over-masking is the score's own (metrics written before
+        // the per-band counts have it only there).
+        func row(_ name: String, _ c: Counts, overMasked: Double?) -> String {
+            name.padding(toLength: 11, withPad: " ", startingAt: 0)
                 + String(format: " %9d  ", c.heads) + ratio(c.headRecall)
                 + String(format: "  %9d  ", c.allHeads) + ratio(c.allHeads > 0 ? Double(c.allCovered) / Double(c.allHeads) : nil)
                 + "  " + pct(c.leakedFraction) + String(format: "  %6d  ", c.people) + ratio(c.people > 0 ? Double(c.peopleFound) / Double(c.people) : nil)
-                + "  " + pct(c.overMasked))
+                + "  " + pct(overMasked)
         }
-        let c = total
-        lines.append("all        " + String(format: " %9d  ", c.heads) + ratio(c.headRecall)
-            + String(format: "  %9d  ", c.allHeads) + ratio(c.allHeads > 0 ? Double(c.allCovered) / Double(c.allHeads) : nil)
-            + "  " + pct(c.leakedFraction) + String(format: "  %6d  ", c.people) + ratio(personRecall) + "  " + pct(overMasked))
+        var lines = ["band        heads≥8px  recall  all heads  recall   leaked   people  recall  over-masked"]
+        for (i, band) in Self.bands.enumerated() {
+            let name = band.upperBound >= 1000 ? String(format: "%.0f+ m", band.lowerBound) : String(format: "%.0f–%.0f m", band.lowerBound, band.upperBound)
+            lines.append(row(name, byBand[i], overMasked: byBand[i].overMasked))
+        }
+        lines.append(row("all", total, overMasked: overMasked))
         let fromFalse = total.headPixels > 0 ? Double(falseHeadPixels) / Double(total.headPixels) : nil
         lines.append("over-masked \(pct(overMasked)) of head area (\(pct(fromFalse).trimmingCharacters(in: .whitespaces)) from false heads); false heads \(falseHeads) in \(frames) frames")
         return lines.joined(separator: "\n")
