@@ -12,14 +12,18 @@ import Testing
     }
 
     /// Renders frame `number` of `scene` and finds heads in it with the depth detector: the heads,
-    /// their score against the frame's ground truth, and its head ids.
-    static func search(_ scene: SynthScene, frame number: Int) throws -> ([HeadRegion], HeadScore, [UInt16]) {
+    /// their score against the frame's ground truth, and its head ids. `alter` may change the
+    /// rendered depth first (to make it a real sensor's).
+    static func search(_ scene: SynthScene, frame number: Int,
+                       alter: (RenderedFrame, inout [Float]) throws -> Void = { _, _ in }) throws -> ([HeadRegion], HeadScore, [UInt16]) {
         let (width, height) = (scene.options.width, scene.options.height)
         let frame = SynthRenderer(scene: scene).render(frame: number)
+        var metres = frame.depth
+        try alter(frame, &metres)
         let files = FrameFiles(number: number, color: URL(fileURLWithPath: String(format: "/synthetic/rgb/%06d.png", number)))
         let (heads, mask) = try HeadFinder(kind: .depth).find(
             in: Frame(number: number, files: files, rgb: Raster(width: width, height: height, channels: 3, samples: frame.rgb),
-                      depth: DepthMap(width: width, height: height, metres: frame.depth), depthImage: nil),
+                      depth: DepthMap(width: width, height: height, metres: metres), depthImage: nil),
             intrinsics: scene.intrinsics)
         let truth = FrameGroundTruth(heads: Raster(width: width, height: height, channels: 1, samples: frame.heads), people: frame.people)
         return (heads, HeadScore.score(mask: mask, heads: heads, truth: truth), frame.heads)
@@ -282,21 +286,14 @@ import Testing
         var options = SynthOptions()
         options.frames = 1; options.width = 800; options.height = 600; options.speed = 0; options.noise = 1.5
         let scene = SynthScene(options: options, people: [Self.person(1, x: 0.4, z: 5.4, seed: 2)], props: [])
-        let frame = SynthRenderer(scene: scene).render(frame: 1)
-        var metres = frame.depth
-        let head = (0..<metres.count).filter { frame.heads[$0] != 0 }
-        let columns = head.map { $0 % 800 }
-        let (x0, x1) = (Float(try #require(columns.min())), Float(try #require(columns.max())))
-        for i in head { metres[i] += 0.2 * (Float(i % 800) - x0) / (x1 - x0) }
-        var random = SplitMix64(seed: 5)
-        for i in metres.indices where frame.heads[i] == 0 && random.next() % 100 == 0 { metres[i] = DepthMap.noReading }
-        let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/synthetic/rgb/000001.png"))
-        let (heads, mask) = try HeadFinder(kind: .depth).find(
-            in: Frame(number: 1, files: files, rgb: Raster(width: 800, height: 600, channels: 3, samples: frame.rgb),
-                      depth: DepthMap(width: 800, height: 600, metres: metres), depthImage: nil),
-            intrinsics: scene.intrinsics)
-        let truth = FrameGroundTruth(heads: Raster(width: 800, height: 600, channels: 1, samples: frame.heads), people: frame.people)
-        let score = HeadScore.score(mask: mask, heads: heads, truth: truth)
+        let (heads, score, _) = try Self.search(scene, frame: 1) { frame, metres in
+            let head = (0..<metres.count).filter { frame.heads[$0] != 0 }
+            let columns = head.map { $0 % 800 }
+            let (x0, x1) = (Float(try #require(columns.min())), Float(try #require(columns.max())))
+            for i in head { metres[i] += 0.2 * (Float(i % 800) - x0) / (x1 - x0) }
+            var random = SplitMix64(seed: 5)
+            for i in metres.indices where frame.heads[i] == 0 && random.next() % 100 == 0 { metres[i] = DepthMap.noReading }
+        }
         #expect(score.total.allHeads == 1)
         #expect(score.total.allCovered == 1, "\(score.misses); heads at \(heads.map(\.box))")
     }
