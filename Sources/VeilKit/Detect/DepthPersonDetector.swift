@@ -498,12 +498,12 @@ public struct DepthPersonDetector: Sendable {
                     if !touches { narrowest = min(narrowest, width) }
                 }
                 // A top cut off by something nearer above (a pole under foliage) is no proof of a
-                // head: it then needs a body clearly wider than itself.
-                let aboveRow = top - 1
-                let cutAbove = aboveRow >= 0 && {
-                    let m = depth.metres[aboveRow * w + box.x0 + centre]
-                    return Self.isNearer(m, than: z)
-                }()
+                // head: it then needs a body clearly wider than itself. Foliage covers the whole
+                // top, at its middle column and its highest; the outline of a nearer head sloping
+                // over a sliver of a head behind it may cover the middle column only.
+                let cutAbove = [(top, centre), (topRow[c], c)].allSatisfy { row, column in
+                    row >= 1 && Self.isNearer(depth.metres[(row - 1) * w + box.x0 + column], than: z)
+                }
                 let needed = cutAbove ? max(0.3, 1.5 * headWidth) : p.minTorsoWidth
                 torsoOK = widest >= needed || !cutAbove && r1 >= h && widest == 0
                 // A body hidden by something nearer leaves a head alone: accept it only when it is
