@@ -399,8 +399,9 @@ public struct DepthPersonDetector: Sendable {
             if !touchesSide || topRow[c] > 0, headWidth > p.maxHeadWidth { continue }
             // A head partly hidden behind a nearer one (people in a crowd) shows only a sliver
             // beside it: like a head cut by the frame edge, it may be narrower than any head.
-            let cutByNearer = !occluding && [box.x0 + left - 1, box.x0 + right + 1].contains { x in
-                guard x >= 0, x < w, topRow[c] >= 0 else { return false }
+            // Which sides (left, right) something nearer cuts.
+            let cutSides = [box.x0 + left - 1, box.x0 + right + 1].map { x in
+                guard !occluding, x >= 0, x < w, topRow[c] >= 0 else { return false }
                 return [0.04, 0.1, 0.16].contains { (dy: Float) in
                     let y = topRow[c] + Int(dy * fy / z)
                     guard y < h else { return false }
@@ -408,13 +409,26 @@ public struct DepthPersonDetector: Sendable {
                     return Self.isNearer(m, than: z)
                 }
             }
+            let cutByNearer = cutSides.contains(true)
             if headWidth < p.minHeadWidth, !touchesSide, !cutByNearer, right - left + 1 >= 3 || occluding { continue }
             // Close up, a top this narrow is a limb: a swinging arm's upper end beside its torso, a
             // region of its own just behind or before it.
             if expectedPixels >= p.closeHeadPixels, headWidth < p.minCloseHeadWidth, !touchesSide, !cutByNearer { continue }
             // A head is round: its two sides lie at about the same depth. A fragment of a surface seen
             // at a grazing angle (the side of a car far away) recedes steeply from one side to the other.
-            if right > left, abs(topDepth[right] - topDepth[left]) > max(0.12, 1.2 * headWidth) + p.endNoisePerMetre * z { continue }
+            // A sliver of a head beside a nearer one ends where the nearer head cuts it, closer to
+            // its centre than its outline on the far side, and so nearer: by up to a head's radius
+            // (0.1 m) more, where the nearer thing rises beside that end at least as high as this
+            // top (a far car's side beside a nearer car in a parked row recedes the same way, but
+            // ends below the nearer car's roof). On the benchmark set: recall ≥ 8 px 0.996 → 0.998,
+            // false heads unchanged; on the seed-8 crowd 0.989 → 0.992, 1 more false head.
+            @inline(__always) func risesBeside(_ x: Int) -> Bool {
+                x >= 0 && x < w && topRow[c] >= 1 && Self.isNearer(depth.metres[(topRow[c] - 1) * w + x], than: z)
+            }
+            let cutEndIsNearer = cutSides[0] && topDepth[left] < topDepth[right] && risesBeside(box.x0 + left - 1)
+                || cutSides[1] && topDepth[right] < topDepth[left] && risesBeside(box.x0 + right + 1)
+            let sliverAllowance: Float = cutEndIsNearer ? 0.1 : 0
+            if right > left, abs(topDepth[right] - topDepth[left]) > max(0.12, 1.2 * headWidth) + p.endNoisePerMetre * z + sliverAllowance { continue }
             let centre = (left + right) / 2
             // A lower peak beside an accepted head is that person's shoulder, not another head; a
             // shoulder lies well below its head's top, the head of someone walking alongside does not.
