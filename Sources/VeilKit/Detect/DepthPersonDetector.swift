@@ -382,9 +382,13 @@ public struct DepthPersonDetector: Sendable {
             // An accepted head 0.2–0.8 m aside, within 0.5 m of depth and at least 0.35 m higher: an
             // adult beside a child. (An adult's own shoulder tops lie 0.25–0.32 m below their head's:
             // at 0.2 m, a man's far shoulder 2.2 m away, behind his head, passed as a child's head.)
+            // Or 0.3–0.7 m in front of this top, however close aside: a child just behind an adult,
+            // farther than the adult's own shoulders ever lie (children seed 92: recall 0.904 →
+            // 0.930; a car's body 0.8 m behind a man before it passed at up to 1 m).
             let adult = accepted.first { other in
                 let aside = Float(abs(other.column - c)) * z / fx
-                return aside >= 0.2 && aside <= 0.8 && abs(other.depth - z) < 0.5 && other.peak - peak >= 0.35
+                let behind = z - other.depth
+                return aside <= 0.8 && other.peak - peak >= 0.35 && (aside >= 0.2 && abs(behind) < 0.5 || behind >= 0.3 && behind < 0.7)
             }
             if besideTaller[c], adult == nil { continue }
             var left = c, right = c
