@@ -453,8 +453,10 @@ public struct DepthPersonDetector: Sendable {
             let centre = (left + right) / 2
             // A lower peak beside an accepted head is that person's shoulder, not another head; a
             // shoulder lies well below its head's top, the head of someone walking alongside does not.
+            // Nor does a shoulder lie 0.3 m or more behind its head: that is a child just behind
+            // (children seed 92: recall 0.930 → 0.956).
             if accepted.contains(where: { other in
-                Float(abs(other.column - centre)) * z / fx < 0.3 && abs(other.depth - z) < Self.step(z) && other.peak - peak > p.shoulderDrop
+                Float(abs(other.column - centre)) * z / fx < 0.3 && abs(other.depth - z) < Self.step(z) && z - other.depth < 0.3 && other.peak - peak > p.shoulderDrop
             }) { continue }
             let offset = Int((p.shoulderOffset * fx / z).rounded())
             var besideSurfaceBehind = false
