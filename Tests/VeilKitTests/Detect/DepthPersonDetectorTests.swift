@@ -324,13 +324,13 @@ import Testing
         #expect(!score.misses.contains { $0.contains("person 10 ") }, "\(score.misses); heads at \(heads.map(\.box))")
     }
 
-    /// Frames 34410–34411 of `veil synth --size 1280x720 --people 12 --frames 60 --seed 92 --lighting
+    /// Frames 34410, 34411 and 34419 of `veil synth --size 1280x720 --people 12 --frames 60 --seed 92 --lighting
     /// overcast --children 0.4`: a boy of 1.16 m walks 0.5 m behind a woman 21 m away, his head
     /// beside her arm, under 0.2 m aside of her head's centre in the image: one region with her (0.5 m is
     /// within a depth step there). An adult's own shoulder lies within 0.2 m of her depth, so a top
-    /// 0.3–0.7 m behind an adult's head counts as a child's however close beside it (34411), and is
-    /// never that adult's shoulder (34410).
-    @Test(arguments: [34410, 34411])
+    /// 0.3–0.7 m behind an adult's head counts as a child's however close beside it (34411), is
+    /// never that adult's shoulder (34410), and needs only 0.1 m of body beside the adult's (34419).
+    @Test(arguments: [34410, 34411, 34419])
     func aChildJustBehindAnAdultIsCovered(frame: Int) throws {
         var options = SynthOptions()
         options.frames = 60; options.people = 12; options.width = 1280; options.height = 720
