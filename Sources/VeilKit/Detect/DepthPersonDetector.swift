@@ -36,12 +36,12 @@ public struct DepthPersonDetector: Sendable {
         public var headHalfWidth: Float = 0.13
         public var chinDepth: Float = 0.24
         public var neckHalfWidth: Float = 0.12
-        /// Heads expected to be fewer pixels tall than this are not searched for: below it depth alone
-        /// cannot tell a head from a sliver of a car.
+        /// Heads expected to be fewer pixels tall than this are searched for only on a whole person
+        /// standing free (below): a top alone that small cannot be told from a sliver of a car.
         public var minHeadPixels: Float = 2.5
         /// Down to `minWholePersonHeadPixels`, a head is still searched for on a region that is a
-        /// whole person standing free: its lowest pixel at most `maxWholePersonFoot` above the
-        /// ground, no wider than `maxWholePersonWidth`, its top at most `maxWholePersonTop`, and
+        /// whole person standing free: the bottom row of its box at most `maxWholePersonFoot` above
+        /// the ground, no wider than `maxWholePersonWidth`, its top at most `maxWholePersonTop`, and
         /// nothing nearer beside it on any row (a far car's cabin showing beside a nearer car is a
         /// narrow strip that reaches the ground too: 2 false heads on the hard-negative fixture
         /// without that). On the benchmark set: leaked head pixels 0.22% → 0.20% with no more false
