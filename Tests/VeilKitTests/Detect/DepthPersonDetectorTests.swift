@@ -181,21 +181,29 @@ import Testing
         #expect(score.falseHeads == 0, "false heads at \(heads.map(\.box))")
     }
 
-    /// Renders one frame of a `veil synth` recording at 1280×720 and finds heads in it: the heads,
-    /// the score, and the ground-truth head ids.
-    static func searchRecordingFrame(_ number: Int, people: Int, frames: Int, seed: UInt64,
-                                     lighting: Lighting = .day) throws -> ([HeadRegion], HeadScore, [UInt16]) {
+    /// Renders one frame of a `veil synth` recording (1280×720 unless `size` says otherwise) and
+    /// finds heads in it: the heads, the score, and the ground-truth head ids.
+    static func searchRecordingFrame(_ number: Int, people: Int, frames: Int, seed: UInt64, lighting: Lighting = .day,
+                                     size: (width: Int, height: Int) = (1280, 720), children: Float = 0) throws -> ([HeadRegion], HeadScore, [UInt16]) {
         var options = SynthOptions()
-        options.frames = frames; options.people = people; options.width = 1280; options.height = 720
-        options.seed = seed; options.lighting = lighting
+        options.frames = frames; options.people = people; options.width = size.width; options.height = size.height
+        options.seed = seed; options.lighting = lighting; options.children = children
         return try search(SynthScene(options: options), frame: number)
     }
 
-    /// The windows within 3 m that hold no true head pixel.
-    static func closeFalseHeads(_ heads: [HeadRegion], truth: [UInt16]) -> [PixelBox] {
+    /// Expects person `id`'s head to show (at least `pixels` of it) and to be fully covered.
+    static func expectCovered(_ id: UInt16, pixels: Int, heads: [HeadRegion], score: HeadScore, truth: [UInt16],
+                              sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(truth.filter { $0 == id }.count >= pixels, "person \(id)'s head shows", sourceLocation: sourceLocation)
+        #expect(!score.misses.contains { $0.contains("person \(id) ") }, "\(score.misses); heads at \(heads.map(\.box))",
+                sourceLocation: sourceLocation)
+    }
+
+    /// The windows within 3 m that hold no true head pixel, in a frame `width` pixels wide.
+    static func closeFalseHeads(_ heads: [HeadRegion], truth: [UInt16], width: Int = 1280) -> [PixelBox] {
         heads.filter { head in
             (head.depth ?? .infinity) < 3 && !(head.box.y0...head.box.y1).contains { y in
-                (head.box.x0...head.box.x1).contains { x in truth[y * 1280 + x] != 0 }
+                (head.box.x0...head.box.x1).contains { x in truth[y * width + x] != 0 }
             }
         }.map(\.box)
     }
@@ -266,8 +274,7 @@ import Testing
     /// pixel above the top's highest column is the background, so the top is not cut off above.
     @Test func aHeadSliverUnderANearerHeadsOutlineIsCovered() throws {
         let (heads, score, truth) = try Self.searchRecordingFrame(66554, people: 8, frames: 100, seed: 77)
-        #expect(truth.filter { $0 == 5 }.count >= 10, "the head shows")
-        #expect(!score.misses.contains { $0.contains("person 5 ") }, "\(score.misses); heads at \(heads.map(\.box))")
+        Self.expectCovered(5, pixels: 10, heads: heads, score: score, truth: truth)
     }
 
     /// Frame 65469 of `veil synth --size 1280x720 --people 12 --frames 8 --seed 124 --lighting
@@ -276,12 +283,8 @@ import Testing
     /// her head than its far end, and so 0.15 m nearer: a head cut off by something nearer may recede
     /// by up to its radius more across its sliver.
     @Test func aHeadSliverRecedingFromANearerHeadIsCovered() throws {
-        var options = SynthOptions()
-        options.frames = 8; options.people = 12; options.width = 1280; options.height = 720
-        options.seed = 124; options.lighting = .overcast
-        let (heads, score, truth) = try Self.search(SynthScene(options: options), frame: 65469)
-        #expect(truth.filter { $0 == 12 }.count >= 80, "her head shows")
-        #expect(!score.misses.contains { $0.contains("person 12 ") }, "\(score.misses); heads at \(heads.map(\.box))")
+        let (heads, score, truth) = try Self.searchRecordingFrame(65469, people: 12, frames: 8, seed: 124, lighting: .overcast)
+        Self.expectCovered(12, pixels: 80, heads: heads, score: score, truth: truth)
     }
 
     /// Frame 31305 of `veil synth --size 1280x720 --people 12 --frames 60 --seed 80`: of a man 12 m
@@ -292,8 +295,7 @@ import Testing
     /// both would not explain.
     @Test func aHeadSliverOverAHiddenBodyIsCovered() throws {
         let (heads, score, truth) = try Self.searchRecordingFrame(31305, people: 12, frames: 60, seed: 80)
-        #expect(truth.filter { $0 == 1 }.count >= 10, "his head shows")
-        #expect(!score.misses.contains { $0.contains("person 1 ") }, "\(score.misses); heads at \(heads.map(\.box))")
+        Self.expectCovered(1, pixels: 10, heads: heads, score: score, truth: truth)
     }
 
     /// A child of 1.15 m walking beside an adult, 0.4 m to the side and 0.1 m behind: the adult's
@@ -335,12 +337,9 @@ import Testing
     /// beside the adult's (34419).
     @Test(arguments: [34410, 34411, 34419])
     func aChildJustBehindAnAdultIsCovered(frame: Int) throws {
-        var options = SynthOptions()
-        options.frames = 60; options.people = 12; options.width = 1280; options.height = 720
-        options.seed = 92; options.lighting = .overcast; options.children = 0.4
-        let (heads, score, truth) = try Self.search(SynthScene(options: options), frame: frame)
-        #expect(truth.filter { $0 == 2 }.count >= 15, "his head shows")
-        #expect(!score.misses.contains { $0.contains("person 2 ") }, "\(score.misses); heads at \(heads.map(\.box))")
+        let (heads, score, truth) = try Self.searchRecordingFrame(frame, people: 12, frames: 60, seed: 92, lighting: .overcast,
+                                                                  children: 0.4)
+        Self.expectCovered(2, pixels: 15, heads: heads, score: score, truth: truth)
     }
 
     /// A real sensor's depth is noisy (σ about 4 cm at 5 m for a stereo camera, after the search's
