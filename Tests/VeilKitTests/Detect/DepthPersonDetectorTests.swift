@@ -298,6 +298,19 @@ import Testing
         Self.expectCovered(1, pixels: 10, heads: heads, score: score, truth: truth)
     }
 
+    /// Frame 29588 of `veil synth --size 800x600 --people 8 --frames 8 --seed 108 --lighting dusk`
+    /// (the benchmark set's): a man 1.7 m away is cut by the left side of the frame, his head a
+    /// region of its own, 5 px wide, apart from his shoulder below it. His shoulder's top, 0.17 m
+    /// lower and beside his head, passed as a head of its own and masked a 63×98 px window of his
+    /// body. A head cut by a side of the frame keeps its shoulders in other regions.
+    @Test func theShoulderOfAHeadCutByTheFrameEdgeIsNoHead() throws {
+        let (heads, score, truth) = try Self.searchRecordingFrame(29588, people: 8, frames: 8, seed: 108, lighting: .dusk,
+                                                                  size: (800, 600))
+        Self.expectCovered(2, pixels: 50, heads: heads, score: score, truth: truth)
+        let closeFalse = Self.closeFalseHeads(heads, truth: truth, width: 800)
+        #expect(closeFalse.isEmpty, "windows without a head at \(closeFalse)")
+    }
+
     /// A child of 1.15 m walking beside an adult, 0.4 m to the side and 0.1 m behind: the adult's
     /// arm, 0.3 m higher, stands right beside the child's head, within the 12 cm either side in which
     /// a top must be the highest, and where the child's shoulder is hidden there is no dip between
