@@ -26,6 +26,9 @@ public struct DepthPersonDetector: Sendable {
         /// between them (10 cm missed heads touching a nearer head in a crowd: seed-8 crowd leak
         /// 0.19% → 0.09%, one more head ≥ 8 px found).
         public var headDip: Float = 0.06
+        /// How far behind an accepted head a lower top lies when it is a child just behind that
+        /// adult: farther than the adult's own shoulders ever lie, near enough to share a region.
+        public var childBehind: Range<Float> = 0.3..<0.7
         public var minTorsoWidth: Float = 0.18
         public var maxRange: Float = 60
         public var minObjectHeight: Float = 0.12
@@ -415,7 +418,7 @@ public struct DepthPersonDetector: Sendable {
             let adult = accepted.first { other in
                 let aside = Float(abs(other.column - c)) * z / fx
                 let behind = z - other.depth
-                return aside <= 0.8 && other.peak - peak >= 0.35 && (aside >= 0.2 && abs(behind) < 0.5 || behind >= 0.3 && behind < 0.7)
+                return aside <= 0.8 && other.peak - peak >= 0.35 && (aside >= 0.2 && abs(behind) < 0.5 || p.childBehind.contains(behind))
             }
             if besideTaller[c], adult == nil { continue }
             var left = c, right = c
@@ -483,7 +486,7 @@ public struct DepthPersonDetector: Sendable {
             // Nor does a shoulder lie 0.3 m or more behind its head: that is a child just behind
             // (children seed 92: recall 0.930 → 0.956).
             if accepted.contains(where: { other in
-                Float(abs(other.column - centre)) * z / fx < 0.3 && abs(other.depth - z) < Self.step(z) && z - other.depth < 0.3 && other.peak - peak > p.shoulderDrop
+                Float(abs(other.column - centre)) * z / fx < 0.3 && abs(other.depth - z) < Self.step(z) && z - other.depth < p.childBehind.lowerBound && other.peak - peak > p.shoulderDrop
             }) { continue }
             let offset = Int((p.shoulderOffset * fx / z).rounded())
             var besideSurfaceBehind = false
@@ -570,7 +573,7 @@ public struct DepthPersonDetector: Sendable {
                 }
                 // A child just behind an adult shows a body only beside the adult's: 0.1 m of it
                 // will do (children seed 92: recall 0.956 → 0.982).
-                let childBehind = adult.map { z - $0.depth >= 0.3 } ?? false
+                let childBehind = adult.map { p.childBehind.contains(z - $0.depth) } ?? false
                 let needed = cutAbove ? max(0.3, 1.5 * headWidth) : childBehind ? 0.1 : p.minTorsoWidth
                 torsoOK = widest >= needed || !cutAbove && r1 >= h && widest == 0
                 // A body hidden by something nearer leaves a head alone: accept it only when it is
