@@ -137,9 +137,15 @@ public struct DepthPersonDetector: Sendable {
         }
     }
 
-    /// The row of a head's top: its window starts 6 cm above it.
-    static func topRow(_ head: HeadRegion, depth z: Float, fy: Float) -> Float {
-        Float(head.box.y0) + (0.06 * fy / z).rounded(.up)
+    /// Where `head` (at depth `z`) lies against `other` (at `zo`), in metres at `other`'s depth: how
+    /// far its top is below theirs, and how far its centre is aside of theirs. A window starts 6 cm
+    /// above its head's top.
+    static func placement(of head: HeadRegion, at z: Float, against other: HeadRegion, at zo: Float,
+                          intrinsics k: Intrinsics) -> (below: Float, aside: Float) {
+        let fx = Float(k.fx), fy = Float(k.fy)
+        func top(_ r: HeadRegion, _ z: Float) -> Float { Float(r.box.y0) + (0.06 * fy / z).rounded(.up) }
+        func centre(_ r: HeadRegion) -> Float { Float(r.box.x0 + r.box.x1) / 2 }
+        return ((top(head, z) - top(other, zo)) * zo / fy, abs(centre(head) - centre(other)) * zo / fx)
     }
 
     /// Whether `head` is the shoulder of another head that a side of the frame cuts: within 0.3 m of
@@ -152,13 +158,10 @@ public struct DepthPersonDetector: Sendable {
     /// unchanged.
     func isShoulderOfAHeadCutBySide(_ head: HeadRegion, among heads: [HeadRegion], intrinsics k: Intrinsics, width w: Int) -> Bool {
         guard let z = head.depth else { return false }
-        let fx = Float(k.fx), fy = Float(k.fy)
-        let centre = Float(head.box.x0 + head.box.x1) / 2
         return heads.contains { other in
             guard let zo = other.depth, other != head, other.box.x0 == 0 || other.box.x1 == w - 1,
                   abs(z - zo) < min(Self.step(z), 0.2) else { return false }
-            let below = (Self.topRow(head, depth: z, fy: fy) - Self.topRow(other, depth: zo, fy: fy)) * zo / fy
-            let aside = abs(centre - Float(other.box.x0 + other.box.x1) / 2) * zo / fx
+            let (below, aside) = Self.placement(of: head, at: z, against: other, at: zo, intrinsics: k)
             return below > parameters.shoulderDrop && below < 0.3 && aside < 0.3
         }
     }
@@ -170,13 +173,9 @@ public struct DepthPersonDetector: Sendable {
     /// never dropped by this rule.
     func isTuckedUnder(_ head: HeadRegion, among heads: [HeadRegion], intrinsics k: Intrinsics) -> Bool {
         guard let z = head.depth else { return false }
-        let fx = Float(k.fx), fy = Float(k.fy)
-        let centre = Float(head.box.x0 + head.box.x1) / 2
         return heads.contains { other in
             guard let zo = other.depth, other != head, z > zo - 0.1, z - zo < 0.3 else { return false }
-            let otherCentre = Float(other.box.x0 + other.box.x1) / 2
-            let below = (Self.topRow(head, depth: z, fy: fy) - Self.topRow(other, depth: zo, fy: fy)) * zo / fy
-            let aside = abs(centre - otherCentre) * zo / fx
+            let (below, aside) = Self.placement(of: head, at: z, against: other, at: zo, intrinsics: k)
             return below >= 0.45 && aside < 0.3
         }
     }
