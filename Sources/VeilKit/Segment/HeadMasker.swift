@@ -32,14 +32,18 @@ public enum HeadMasker {
     /// Adds one head to `mask`.
     static func add(_ head: HeadRegion, to mask: inout [UInt8], depth: DepthMap?, intrinsics: Intrinsics, width: Int, height: Int) {
         let z = head.depth ?? 0
-        let metricMargin = z > 0 ? Int((Float(intrinsics.fy) * 0.012 / z).rounded()) : head.box.height / 16
-        let margin = max(1, metricMargin)
-        // Where the metric margin is under half a pixel (beyond 15 m at CARLA's 1280×720), the
-        // one-pixel floor grows only into the head's depth, holes, and up to `floorReachBehind`
-        // behind (the sliver of a head hidden behind this one): not into nearer things or the far
-        // background, where a ring of a whole pixel doubles a far head's mask. On the seed-42
-        // 1280×720 street this took over-masking from 137.5% to 110.6% with no head ≥ 8 px lost.
-        let floorOnly = z > 0 && metricMargin < 1
+        // The 1.2 cm margin in pixels, with depth; without, a sixteenth of the window's height.
+        let metricMargin: Float? = z > 0 ? Float(intrinsics.fy) * 0.012 / z : nil
+        let margin = max(1, metricMargin.map { Int($0.rounded()) } ?? head.box.height / 16)
+        // Where the metric margin is under a pixel (beyond 7.7 m at CARLA's 1280×720, 4.8 m at
+        // 800×600), the one-pixel floor grows only into the head's depth, holes, and up to
+        // `floorReachBehind` behind (the sliver of a head hidden behind this one): not into nearer
+        // things or the far background, where a ring of a whole pixel doubles a far head's mask. On
+        // the seed-42 1280×720 street, beyond half a pixel at first: over-masking 137.5% → 110.6%.
+        // Under a whole pixel (a margin of 0.5–1 px had been rounded up to a ring into everything):
+        // benchmark set 115.6% → 110.8%, 640×480 street 128.4% → 108.8%, no head ≥ 8 px lost; the
+        // 640×480 street leaks 0.68% → 0.69% (two heads of 3 px that a neighbour's ring grazed).
+        let floorOnly = metricMargin.map { $0 < 1 } ?? false
         let outer = head.box.expanded(by: margin, width: width, height: height)
         let ow = outer.width, oh = outer.height
         var local = [UInt8](repeating: 0, count: ow * oh)

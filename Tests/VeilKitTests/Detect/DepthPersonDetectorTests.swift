@@ -530,6 +530,12 @@ import Testing
         #expect(floor[9 * w + 18] == HeadMasker.head, "a hole")
         #expect(floor[9 * w + 19] == 0 && floor[13 * w + 23] == 0 && floor[14 * w + 16] == 0, "the wall 10 m behind")
         #expect(floor[18 * w + 23] == 0, "a sign 2 m nearer")
+        // At fy = 1000 the margin is 0.6 px: still less than a pixel, so still only the floor, which
+        // stays off the wall and the sign as above.
+        let subpixel = mask(fy: 1000)
+        #expect(subpixel[12 * w + 16] == HeadMasker.head && subpixel[9 * w + 18] == HeadMasker.head)
+        #expect(subpixel[9 * w + 19] == 0 && subpixel[13 * w + 23] == 0 && subpixel[14 * w + 16] == 0, "the wall 10 m behind")
+        #expect(subpixel[18 * w + 23] == 0, "a sign 2 m nearer")
         // At fy = 1700 the margin is a whole pixel of its own (1.02 px) and grows into everything
         // around the window (the body below it aside).
         let metric = mask(fy: 1700)
