@@ -56,5 +56,6 @@ public struct SynthOptions: Sendable, Equatable {
         guard maxDistance >= 3, maxDistance <= 44 else { throw fail("--max-distance must be between 3 and 44 metres") }
         guard negatives >= 0, negatives <= 200, cars >= 0, cars <= 100 else { throw fail("--negatives and --cars must be small non-negative counts") }
         guard children >= 0, children <= 1 else { throw fail("--children must be a fraction between 0 and 1") }
+        guard cameraHeight >= 0.5, cameraHeight <= 4 else { throw fail("--camera-height must be between 0.5 and 4 metres") }
     }
 }

@@ -175,6 +175,23 @@ enum SynthFixtures {
         }
     }
 
+    @Test(arguments: [Float(1.0), 2.4])
+    func theCameraIsMountedAtTheHeightAskedFor(height: Float) throws {
+        // CARLA rigs mount cameras from about a metre (a bumper) to 2.4 m (a roof): the ground
+        // fitted to the rendered depth lies that far below the camera, level (the camera looks
+        // straight ahead). A height under half a metre is refused.
+        var options = SynthOptions()
+        options.frames = 1; options.people = 4; options.width = 640; options.height = 480; options.seed = 5
+        options.cameraHeight = height
+        let scene = SynthScene(options: options)
+        let frame = SynthRenderer(scene: scene).render(frame: 1)
+        let ground = try #require(GroundPlane.fit(depth: DepthMap(width: 640, height: 480, metres: frame.depth), intrinsics: scene.intrinsics))
+        #expect(abs(ground.offset - height) < 0.03, "camera \(ground.offset) m above the ground")
+        #expect(ground.normal.y < -0.999)
+        options.cameraHeight = 0.3
+        #expect(throws: VeilError.self) { try options.validate() }
+    }
+
     @Test func personHeightInPixelsFollowsFocalLengthAndDistance() throws {
         let url = try SynthFixtures.crowd()
         let recording = try Recording(at: url)
