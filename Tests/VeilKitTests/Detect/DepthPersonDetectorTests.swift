@@ -125,6 +125,16 @@ import Testing
         #expect(score.falseHeads == 0)
     }
 
+    @Test func personWithTheirBackToAWallWiderThanTheFrameIsCovered() throws {
+        // As above, but the wall (a facade along the street) is 20 m wide: it fills the frame, whose
+        // width is 12.4 m at the wall's depth, and the person is one region with it. Regions that
+        // wide were dropped unsearched, taking the person in front with them.
+        let wall = Prop(kind: .personBox, x: 0, z: 6.2, yaw: 0, size: Vec3(20, 3, 0.3), colour: Vec3(0.6, 0.6, 0.6))
+        let (score, heads) = try Self.search(people: [Self.person(1, x: 0.5, z: 6, seed: 7)], props: [wall])
+        #expect(score.total.allHeads == 1 && score.total.allCovered == 1, "heads found at \(heads.map(\.box))")
+        #expect(score.falseHeads == 0)
+    }
+
     @Test func distantPersonWithAHeadOfThreePixelsIsCovered() throws {
         // 800×600 at 90°: fy = 400, so a 0.23 m head 32 m away is 2.9 px tall — no face to see, but
         // its pixels are still someone's head. Beside it, a bin and a hydrant as far away.
