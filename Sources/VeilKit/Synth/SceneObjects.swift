@@ -23,6 +23,21 @@ struct CameraPose: Sendable {
     var x: Float
     var height: Float
     var z: Float
+    /// How far the camera looks down, radians (0: level). The scene is built and intersected in
+    /// the level camera's coordinates; `toLevel` turns the pitched camera's rays into them.
+    var pitch: Float = 0
+
+    /// A direction in the pitched camera's coordinates → the level camera's.
+    @inline(__always) func toLevel(_ d: Vec3) -> Vec3 {
+        let (c, s) = (cosf(pitch), sinf(pitch))
+        return Vec3(d.x, d.y * c + d.z * s, d.z * c - d.y * s)
+    }
+
+    /// A point in the level camera's coordinates → the pitched camera's.
+    @inline(__always) func fromLevel(_ p: Vec3) -> Vec3 {
+        let (c, s) = (cosf(pitch), sinf(pitch))
+        return Vec3(p.x, p.y * c - p.z * s, p.y * s + p.z * c)
+    }
 
     /// World point → camera coordinates (x right, y down, z forward).
     @inline(__always) func toCamera(_ x: Float, _ y: Float, _ z: Float) -> Vec3 {

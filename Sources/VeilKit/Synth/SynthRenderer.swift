@@ -108,13 +108,13 @@ public struct SynthRenderer: Sendable {
             owners.append((.pedestrian, UInt16(person.id), i))
         }
         for primitive in primitives {
-            guard let rect = screenRect(primitive.shape, k, w, h) else { continue }
+            guard let rect = screenRect(primitive.shape, k, w, h, camera) else { continue }
             let owner = owners[primitive.owner]
             for y in rect.y0...rect.y1 {
                 for x in rect.x0...rect.x1 {
-                    let d = ray(x, y, k)
+                    let (d, along) = ray(x, y, k, camera)
                     guard let hit = primitive.shape.intersect(d) else { continue }
-                    let z = hit.t * d.z  // planar depth: distance along the ray times its z
+                    let z = hit.t * along  // planar depth: distance along the ray times its z in the camera's frame
                     let i = y * w + x
                     guard z < frame.depth[i] else { continue }
                     frame.depth[i] = z
@@ -149,9 +149,13 @@ public struct SynthRenderer: Sendable {
         let building = scene.roadHalfWidth + scene.sidewalkWidth
         let seed = scene.textureSeed
         for y in 0..<h {
-            let dy = (Float(y) + 0.5 - Float(k.cy)) / Float(k.fy)
             for x in 0..<w {
-                let dx = (Float(x) + 0.5 - Float(k.cx)) / Float(k.fx)
+                // The pixel's ray in the level camera's coordinates, scaled to a z of 1 there: `dx`,
+                // `dy` and the depth `z` below are the level camera's; the pitched camera's planar
+                // depth is `z / forward`.
+                let ray = camera.toLevel(Vec3((Float(x) + 0.5 - Float(k.cx)) / Float(k.fx), (Float(y) + 0.5 - Float(k.cy)) / Float(k.fy), 1))
+                let forward = max(ray.z, 1e-3)
+                let dx = ray.x / forward, dy = ray.y / forward
                 let i = y * w + x
                 var z = Float.infinity
                 var cls = SemanticClass.sky
@@ -212,7 +216,7 @@ public struct SynthRenderer: Sendable {
                         }
                     }
                 }
-                frame.depth[i] = z
+                frame.depth[i] = z / forward
                 frame.semantic[i] = cls.rawValue
                 if cls == .sky {
                     let up = max(0, min(1, -dy * 1.5))
@@ -244,15 +248,18 @@ public struct SynthRenderer: Sendable {
     }
 
     /// The unit ray through the centre of pixel (x, y).
-    @inline(__always) private func ray(_ x: Int, _ y: Int, _ k: Intrinsics) -> Vec3 {
+    /// In the level camera's coordinates (where the scene is), with its z in the camera's own: the
+    /// planar depth of a hit `t` along it is `t` times that.
+    @inline(__always) private func ray(_ x: Int, _ y: Int, _ k: Intrinsics, _ camera: CameraPose) -> (Vec3, Float) {
         let dx = (Float(x) + 0.5 - Float(k.cx)) / Float(k.fx), dy = (Float(y) + 0.5 - Float(k.cy)) / Float(k.fy)
         let inv = 1 / (dx * dx + dy * dy + 1).squareRoot()
-        return Vec3(dx * inv, dy * inv, inv)
+        return (camera.toLevel(Vec3(dx * inv, dy * inv, inv)), inv)
     }
 
     /// The pixel rectangle a shape can cover, or nil when it is behind the camera or off screen.
-    private func screenRect(_ shape: Shape, _ k: Intrinsics, _ w: Int, _ h: Int) -> (x0: Int, y0: Int, x1: Int, y1: Int)? {
-        let (c, r) = shape.bounds
+    private func screenRect(_ shape: Shape, _ k: Intrinsics, _ w: Int, _ h: Int, _ camera: CameraPose) -> (x0: Int, y0: Int, x1: Int, y1: Int)? {
+        let (level, r) = shape.bounds
+        let c = camera.fromLevel(level)
         guard c.z + r > 0.05 else { return nil }
         let near = max(c.z - r, 0.05), far = c.z + r
         func project(_ value: Float, _ f: Double, _ centre: Double) -> (Float, Float) {
@@ -280,7 +287,7 @@ public struct SynthRenderer: Sendable {
             let parts = person.primitives(at: time, camera: camera, owner: 0)
             var rect: (x0: Int, y0: Int, x1: Int, y1: Int)? = nil
             for part in parts {
-                guard let r = screenRect(part.shape, k, w, h) else { continue }
+                guard let r = screenRect(part.shape, k, w, h, camera) else { continue }
                 rect = rect.map { (min($0.x0, r.x0), min($0.y0, r.y0), max($0.x1, r.x1), max($0.y1, r.y1)) } ?? r
             }
             guard let area = rect else { continue }
@@ -290,7 +297,7 @@ public struct SynthRenderer: Sendable {
             var headBox = (x0: Int.max, y0: Int.max, x1: -1, y1: -1)
             for y in area.y0...area.y1 {
                 for x in area.x0...area.x1 {
-                    let d = ray(x, y, k)
+                    let (d, _) = ray(x, y, k, camera)
                     var nearest = Float.infinity, nearestIsHead = false
                     for part in parts {
                         if let hit = part.shape.intersect(d), hit.t < nearest { nearest = hit.t; nearestIsHead = part.isHead }

@@ -192,6 +192,24 @@ enum SynthFixtures {
         #expect(throws: VeilError.self) { try options.validate() }
     }
 
+    @Test func aCameraLookingDownSeesTheGroundTiltedByItsPitch() throws {
+        // Looking down 15° from 1.6 m: the ground's normal leans 15° toward the camera (camera y is
+        // down, z forward), the mount height is unchanged, and the horizon rises out of the frame's
+        // middle: the optical axis meets the road 1.6 / sin 15° = 6.2 m away.
+        var options = SynthOptions()
+        options.frames = 1; options.people = 0; options.cars = 0; options.negatives = 0
+        options.width = 640; options.height = 480; options.seed = 5; options.cameraPitch = 15
+        let scene = SynthScene(options: options)
+        let frame = SynthRenderer(scene: scene).render(frame: 1)
+        let ground = try #require(GroundPlane.fit(depth: DepthMap(width: 640, height: 480, metres: frame.depth), intrinsics: scene.intrinsics))
+        let pitch: Float = 15 * .pi / 180
+        #expect(abs(ground.offset - 1.6) < 0.03)
+        #expect(abs(ground.normal.y + cos(pitch)) < 0.005 && abs(ground.normal.z + sin(pitch)) < 0.005, "\(ground.normal)")
+        #expect(abs(frame.depth[240 * 640 + 320] - 1.6 / sin(pitch)) < 0.1, "\(frame.depth[240 * 640 + 320])")
+        options.cameraPitch = 31
+        #expect(throws: VeilError.self) { try options.validate() }
+    }
+
     @Test func personHeightInPixelsFollowsFocalLengthAndDistance() throws {
         let url = try SynthFixtures.crowd()
         let recording = try Recording(at: url)
