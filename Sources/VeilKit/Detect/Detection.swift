@@ -46,15 +46,27 @@ public struct HeadRegion: Sendable, Equatable {
     /// `narrowHalfWidth` pixels either side of the window's centre (nil: the full window).
     public var narrowFromRow: Int?
     public var narrowHalfWidth: Int = 0
+    /// Columns the window's rows move right for each row below `leanOrigin`: where the camera
+    /// looks up or down (or is rolled), the world's vertical leans in the image away from its
+    /// centre column, and neck and hanging hair lean with it (0: straight down).
+    public var lean: Float = 0
+    /// The row that stays put: the head's centre, whose column the top of its outline shows.
+    public var leanOrigin: Int = 0
 
-    public init(box: PixelBox, depth: Float?, person: PixelBox, source: String, narrowFromRow: Int? = nil, narrowHalfWidth: Int = 0) {
+    public init(box: PixelBox, depth: Float?, person: PixelBox, source: String, narrowFromRow: Int? = nil, narrowHalfWidth: Int = 0,
+                lean: Float = 0, leanOrigin: Int = 0) {
         self.box = box
         self.depth = depth
         self.person = person
         self.source = source
         self.narrowFromRow = narrowFromRow
         self.narrowHalfWidth = narrowHalfWidth
+        self.lean = lean
+        self.leanOrigin = leanOrigin
     }
+
+    /// How many columns row `y` of the window is moved by its lean.
+    @inline(__always) public func shift(atRow y: Int) -> Int { lean == 0 ? 0 : Int((Float(y - leanOrigin) * lean).rounded()) }
 }
 
 /// Which detector finds people.

@@ -3,7 +3,9 @@
 /// With depth, a head window's pixels join the mask when they lie within a depth band around the
 /// head (background and the ground are left alone) or have no depth reading at all (real sensors
 /// lose hair and dark skin; a hole in a head window is treated as head). Without depth, the mask is
-/// the ellipse inscribed in the window. Either way the mask is then dilated by a metric margin
+/// the ellipse inscribed in the window. Where the world's vertical leans in the image (a camera
+/// looking up or down, at the sides of its view), each row of the window takes in itself moved by
+/// the head's lean as well. Either way the mask is then dilated by a metric margin
 /// (1.2 cm, at least one pixel) so no head edge pixel is left; where only the one-pixel floor is
 /// left, it stays off the far background and off anything nearer.
 ///
@@ -44,18 +46,26 @@ public enum HeadMasker {
         // benchmark set 115.6% → 110.8%, 640×480 street 128.4% → 108.8%, no head ≥ 8 px lost; the
         // 640×480 street leaks 0.68% → 0.69% (two heads of 3 px that a neighbour's ring grazed).
         let floorOnly = metricMargin.map { $0 < 1 } ?? false
-        let outer = head.box.expanded(by: margin, width: width, height: height)
+        // The window's rows move by its lean (columns a row); the work area takes in where they go.
+        let (firstShift, lastShift) = (head.shift(atRow: head.box.y0), head.shift(atRow: head.box.y1))
+        let outer = PixelBox(x0: head.box.x0 + min(0, firstShift, lastShift), y0: head.box.y0,
+                             x1: head.box.x1 + max(0, firstShift, lastShift), y1: head.box.y1)
+            .expanded(by: margin, width: width, height: height)
         let ow = outer.width, oh = outer.height
         var local = [UInt8](repeating: 0, count: ow * oh)
         let box = head.box
         let band = Self.band(z)
         if let depth, z > 0 {
-            let centre = (box.x0 + box.x1) / 2
             depth.metres.withUnsafeBufferPointer { m in
                 for y in box.y0...box.y1 {
+                    // The row as it lies straight down and as it leans, both: a leaning row never
+                    // leaves out what the straight one held (at a side of the frame, a head's
+                    // window is cut where it meets the side, and leaning would leave that behind).
+                    let shift = head.shift(atRow: y)
+                    let centre = (box.x0 + box.x1) / 2
                     let narrow = head.narrowFromRow.map { y >= $0 } ?? false
-                    let x0 = narrow ? max(box.x0, centre - head.narrowHalfWidth) : box.x0
-                    let x1 = narrow ? min(box.x1, centre + head.narrowHalfWidth) : box.x1
+                    let x0 = max(0, (narrow ? max(box.x0, centre - head.narrowHalfWidth) : box.x0) + min(0, shift))
+                    let x1 = min(width - 1, (narrow ? min(box.x1, centre + head.narrowHalfWidth) : box.x1) + max(0, shift))
                     guard x0 <= x1 else { continue }
                     for x in x0...x1 {
                         let v = m[y * width + x]
@@ -67,9 +77,13 @@ public enum HeadMasker {
             let cx = Float(box.x0 + box.x1) / 2, cy = Float(box.y0 + box.y1) / 2
             let rx = Float(box.width) / 2, ry = Float(box.height) / 2
             for y in box.y0...box.y1 {
-                for x in box.x0...box.x1 {
-                    let dx = (Float(x) - cx) / rx, dy = (Float(y) - cy) / ry
-                    if dx * dx + dy * dy <= 1 { local[(y - outer.y0) * ow + (x - outer.x0)] = 1 }
+                let shift = head.shift(atRow: y)
+                let (x0, x1) = (max(0, box.x0 + min(0, shift)), min(width - 1, box.x1 + max(0, shift)))
+                guard x0 <= x1 else { continue }
+                for x in x0...x1 {
+                    let dy = (Float(y) - cy) / ry
+                    let (straight, leaning) = ((Float(x) - cx) / rx, (Float(x - shift) - cx) / rx)
+                    if min(straight * straight, leaning * leaning) + dy * dy <= 1 { local[(y - outer.y0) * ow + (x - outer.x0)] = 1 }
                 }
             }
         }

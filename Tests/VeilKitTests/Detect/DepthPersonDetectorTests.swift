@@ -135,6 +135,23 @@ import Testing
         #expect(score.falseHeads == 0)
     }
 
+    @Test(arguments: [Float(10), 15])
+    func hangingHairIsCoveredWhereAPitchedCameraLeansTheVertical(pitch: Float) throws {
+        // A camera looking down (CARLA rigs often tilt 10–15°) leans the world's vertical toward
+        // the image centre at its sides: a woman in profile 1.8 m away at the right of a 1280×720
+        // view has her hair hanging behind her head, and it leans out of a straight-down window
+        // (109 of her head's pixels left bare at 10°, 232 at 15°).
+        var options = SynthOptions()
+        options.frames = 1; options.width = 1280; options.height = 720; options.speed = 0; options.noise = 1.5
+        options.cameraPitch = pitch
+        var woman = Self.person(1, x: 1.5, z: 1.8, yaw: .pi / 2, seed: 12)
+        woman.identity.hairStyle = 1
+        let (heads, score, _) = try Self.search(SynthScene(options: options, people: [woman], props: []), frame: 1)
+        #expect(score.total.allHeads == 1 && score.total.allCovered == 1 && score.total.leakedPixels == 0,
+                "leaked \(score.total.leakedPixels) px; heads at \(heads.map(\.box))")
+        #expect(heads.count == 1 && heads[0].lean < -0.1, "leans \(heads.map(\.lean))")
+    }
+
     @Test func distantPersonWithAHeadOfThreePixelsIsCovered() throws {
         // 800×600 at 90°: fy = 400, so a 0.23 m head 32 m away is 2.9 px tall — no face to see, but
         // its pixels are still someone's head. Beside it, a bin and a hydrant as far away.
@@ -550,6 +567,39 @@ import Testing
         // around the window (the body below it aside).
         let metric = mask(fy: 1700)
         #expect(metric[9 * w + 19] == HeadMasker.head && metric[13 * w + 23] == HeadMasker.head && metric[14 * w + 16] == HeadMasker.head)
+    }
+
+    @Test func aLeaningWindowTakesInItsRowsMovedByTheLeanAndKeepsTheStraightOnes() throws {
+        // A head 3 m away at the right side of the frame, everything at its depth; its window leans
+        // half a column left for each row below row 30. Row 50 reaches 10 columns further left
+        // (and the one pixel of margin beyond) and still holds the frame's last column; rows above
+        // 30 reach right only as far as the side allows, and no further left than straight down.
+        let (w, h) = (100, 100)
+        let metres = [Float](repeating: 3, count: w * h)
+        let head = HeadRegion(box: PixelBox(x0: 80, y0: 20, x1: 99, y1: 50), depth: 3, person: PixelBox(x0: 75, y0: 20, x1: 99, y1: 99),
+                              source: "test", lean: -0.5, leanOrigin: 30)
+        #expect(head.shift(atRow: 50) == -10 && head.shift(atRow: 30) == 0 && head.shift(atRow: 20) == 5)
+        let mask = HeadMasker.mask(heads: [head], depth: DepthMap(width: w, height: h, metres: metres),
+                                   intrinsics: Intrinsics(fx: 50, fy: 50, cx: 50, cy: 50), width: w, height: h)
+        #expect(mask[50 * w + 69] != 0 && mask[50 * w + 99] != 0)
+        #expect(mask[50 * w + 68] == 0)
+        #expect(mask[22 * w + 78] == 0 && mask[22 * w + 79] != 0 && mask[22 * w + 99] != 0)
+    }
+
+    @Test func theWorldsVerticalLeansTowardTheCentreAtTheSidesOfACameraLookingDown() throws {
+        // 1280×720, fx = fy = 640. Level: straight down everywhere. Looking down 15°: at the right
+        // side (x = 1160, 0.81 of the focal length out) about tan 15° × 0.81 = 0.22 to the left a
+        // row, as much to the right at the left side, none at the centre column.
+        let k = Intrinsics(fx: 640, fy: 640, cx: 640, cy: 360)
+        let level = GroundPlane(normal: SIMD3(0, -1, 0), offset: 1.6)
+        #expect(abs(DepthPersonDetector.lean(at: 1160, 300, depth: 2, ground: level, intrinsics: k)) < 1e-4)
+        let pitch: Float = 15 * .pi / 180
+        let down = GroundPlane(normal: SIMD3(0, -cos(pitch), -sin(pitch)), offset: 1.6)
+        let right = DepthPersonDetector.lean(at: 1160, 300, depth: 2, ground: down, intrinsics: k)
+        let left = DepthPersonDetector.lean(at: 120, 300, depth: 2, ground: down, intrinsics: k)
+        #expect(right < -0.18 && right > -0.26, "\(right)")
+        #expect(abs(left + right) < 0.01)
+        #expect(abs(DepthPersonDetector.lean(at: 640, 300, depth: 2, ground: down, intrinsics: k)) < 1e-3)
     }
 
     @Test func belowTheWindowTheMarginGrowsOnlyIntoWhatIsOffTheHeadsDepth() throws {
