@@ -24,19 +24,26 @@ struct CameraPose: Sendable {
     var height: Float
     var z: Float
     /// How far the camera looks down, radians (0: level). The scene is built and intersected in
-    /// the level camera's coordinates; `toLevel` turns the pitched camera's rays into them.
+    /// the level camera's coordinates; `toLevel` turns the tilted camera's rays into them.
     var pitch: Float = 0
+    /// How far the camera is turned about its optical axis, radians, clockwise as seen from behind
+    /// it (the horizon then runs down to the left in the image).
+    var roll: Float = 0
 
-    /// A direction in the pitched camera's coordinates → the level camera's.
+    /// A direction in the tilted camera's coordinates → the level camera's: unroll, then unpitch.
     @inline(__always) func toLevel(_ d: Vec3) -> Vec3 {
+        let (cr, sr) = (cosf(roll), sinf(roll))
+        let u = Vec3(d.x * cr - d.y * sr, d.x * sr + d.y * cr, d.z)
         let (c, s) = (cosf(pitch), sinf(pitch))
-        return Vec3(d.x, d.y * c + d.z * s, d.z * c - d.y * s)
+        return Vec3(u.x, u.y * c + u.z * s, u.z * c - u.y * s)
     }
 
-    /// A point in the level camera's coordinates → the pitched camera's.
+    /// A point in the level camera's coordinates → the tilted camera's.
     @inline(__always) func fromLevel(_ p: Vec3) -> Vec3 {
         let (c, s) = (cosf(pitch), sinf(pitch))
-        return Vec3(p.x, p.y * c - p.z * s, p.y * s + p.z * c)
+        let u = Vec3(p.x, p.y * c - p.z * s, p.y * s + p.z * c)
+        let (cr, sr) = (cosf(roll), sinf(roll))
+        return Vec3(u.x * cr + u.y * sr, u.y * cr - u.x * sr, u.z)
     }
 
     /// World point → camera coordinates (x right, y down, z forward).

@@ -41,6 +41,9 @@ public struct SynthOptions: Sendable, Equatable {
     public var cameraHeight: Float = 1.6
     /// How far the camera looks down, degrees (0: level; CARLA rigs often use 15).
     public var cameraPitch: Float = 0
+    /// How far the camera is turned about its optical axis, degrees clockwise seen from behind (a
+    /// hand-held or head-worn camera is rarely level).
+    public var cameraRoll: Float = 0
     /// Vehicle speed, m/s (nil: drawn from the seed, 0–4 m/s).
     public var speed: Float? = nil
     /// Sensor noise standard deviation, in 8-bit levels.
@@ -60,5 +63,6 @@ public struct SynthOptions: Sendable, Equatable {
         guard children >= 0, children <= 1 else { throw fail("--children must be a fraction between 0 and 1") }
         guard cameraHeight >= 0.5, cameraHeight <= 4 else { throw fail("--camera-height must be between 0.5 and 4 metres") }
         guard cameraPitch >= -30, cameraPitch <= 30 else { throw fail("--camera-pitch must be between -30 and 30 degrees") }
+        guard cameraRoll >= -30, cameraRoll <= 30 else { throw fail("--camera-roll must be between -30 and 30 degrees") }
     }
 }

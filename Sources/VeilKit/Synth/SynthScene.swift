@@ -148,7 +148,8 @@ public struct SynthScene: Sendable {
 
     /// The camera at `time`.
     func camera(at time: Float) -> CameraPose {
-        CameraPose(x: 0, height: options.cameraHeight, z: speed * time, pitch: options.cameraPitch * .pi / 180)
+        CameraPose(x: 0, height: options.cameraHeight, z: speed * time, pitch: options.cameraPitch * .pi / 180,
+                   roll: options.cameraRoll * .pi / 180)
     }
 
     /// `z` moved by whole periods into the band ahead of the camera.

@@ -30,6 +30,7 @@ extension VeilCommand {
         @Option(help: "Sensor noise standard deviation in 8-bit levels.") var noise: Float = 1.5
         @Option(help: "Camera mount height above the road, metres (CARLA rigs: about 1 m on a bumper to 2.4 m on a roof).") var cameraHeight: Float = 1.6
         @Option(help: "How far the camera looks down, degrees (negative: up).") var cameraPitch: Float = 0
+        @Option(help: "How far the camera is turned about its optical axis, degrees clockwise seen from behind.") var cameraRoll: Float = 0
         @Flag(help: "Compress PNGs as small as libpng can (slow): for fixtures and archives.") var smallest = false
         @Option(help: "Write a contact sheet of the frames to this PNG as well.") var contactSheet: String?
 
@@ -64,6 +65,7 @@ extension VeilCommand {
             o.children = children
             o.cameraHeight = cameraHeight
             o.cameraPitch = cameraPitch
+            o.cameraRoll = cameraRoll
             return o
         }
 

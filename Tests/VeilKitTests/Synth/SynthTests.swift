@@ -210,6 +210,26 @@ enum SynthFixtures {
         #expect(throws: VeilError.self) { try options.validate() }
     }
 
+    @Test func aRolledCameraSeesTheGroundTurnedByItsRoll() throws {
+        // Turned 10° clockwise (seen from behind), level otherwise: the ground's normal turns 10°
+        // toward the camera's −x, and the horizon runs down to the left: the ground starts lower in
+        // the frame at its left edge than at its right.
+        var options = SynthOptions()
+        options.frames = 1; options.people = 0; options.cars = 0; options.negatives = 0
+        options.width = 640; options.height = 480; options.seed = 5; options.cameraRoll = 10
+        let scene = SynthScene(options: options)
+        let frame = SynthRenderer(scene: scene).render(frame: 1)
+        let ground = try #require(GroundPlane.fit(depth: DepthMap(width: 640, height: 480, metres: frame.depth), intrinsics: scene.intrinsics))
+        let roll: Float = 10 * .pi / 180
+        #expect(abs(ground.offset - 1.6) < 0.03)
+        #expect(abs(ground.normal.x + sin(roll)) < 0.005 && abs(ground.normal.y + cos(roll)) < 0.005, "\(ground.normal)")
+        func firstGroundRow(_ x: Int) -> Int? { (0..<480).first { frame.depth[$0 * 640 + x] < 900 && frame.semantic[$0 * 640 + x] != SemanticClass.building.rawValue } }
+        let (left, right) = (try #require(firstGroundRow(40)), try #require(firstGroundRow(600)))
+        #expect(left > right, "the ground starts at row \(left) on the left, \(right) on the right")
+        options.cameraRoll = -31
+        #expect(throws: VeilError.self) { try options.validate() }
+    }
+
     @Test func personHeightInPixelsFollowsFocalLengthAndDistance() throws {
         let url = try SynthFixtures.crowd()
         let recording = try Recording(at: url)
