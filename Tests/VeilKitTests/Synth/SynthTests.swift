@@ -175,59 +175,54 @@ enum SynthFixtures {
         }
     }
 
+    /// One 640×480 frame from a camera mounted as `configure` says, and the ground fitted to its depth.
+    static func mountedFrame(_ configure: (inout SynthOptions) -> Void) throws -> (RenderedFrame, GroundPlane) {
+        var options = SynthOptions()
+        options.frames = 1; options.width = 640; options.height = 480; options.seed = 5
+        configure(&options)
+        let scene = SynthScene(options: options)
+        let frame = SynthRenderer(scene: scene).render(frame: 1)
+        let ground = try #require(GroundPlane.fit(depth: DepthMap(width: 640, height: 480, metres: frame.depth), intrinsics: scene.intrinsics))
+        return (frame, ground)
+    }
+
     @Test(arguments: [Float(1.0), 2.4])
     func theCameraIsMountedAtTheHeightAskedFor(height: Float) throws {
         // CARLA rigs mount cameras from about a metre (a bumper) to 2.4 m (a roof): the ground
         // fitted to the rendered depth lies that far below the camera, level (the camera looks
-        // straight ahead). A height under half a metre is refused.
-        var options = SynthOptions()
-        options.frames = 1; options.people = 4; options.width = 640; options.height = 480; options.seed = 5
-        options.cameraHeight = height
-        let scene = SynthScene(options: options)
-        let frame = SynthRenderer(scene: scene).render(frame: 1)
-        let ground = try #require(GroundPlane.fit(depth: DepthMap(width: 640, height: 480, metres: frame.depth), intrinsics: scene.intrinsics))
+        // straight ahead). A height under half a metre, and a tilt or turn over 30°, are refused.
+        let (_, ground) = try Self.mountedFrame { $0.people = 4; $0.cameraHeight = height }
         #expect(abs(ground.offset - height) < 0.03, "camera \(ground.offset) m above the ground")
         #expect(ground.normal.y < -0.999)
-        options.cameraHeight = 0.3
-        #expect(throws: VeilError.self) { try options.validate() }
+        for configure in [{ $0.cameraHeight = 0.3 }, { $0.cameraPitch = 31 }, { $0.cameraRoll = -31 }] as [(inout SynthOptions) -> Void] {
+            var options = SynthOptions()
+            configure(&options)
+            #expect(throws: VeilError.self) { try options.validate() }
+        }
     }
 
     @Test func aCameraLookingDownSeesTheGroundTiltedByItsPitch() throws {
         // Looking down 15° from 1.6 m: the ground's normal leans 15° toward the camera (camera y is
         // down, z forward), the mount height is unchanged, and the horizon rises out of the frame's
         // middle: the optical axis meets the road 1.6 / sin 15° = 6.2 m away.
-        var options = SynthOptions()
-        options.frames = 1; options.people = 0; options.cars = 0; options.negatives = 0
-        options.width = 640; options.height = 480; options.seed = 5; options.cameraPitch = 15
-        let scene = SynthScene(options: options)
-        let frame = SynthRenderer(scene: scene).render(frame: 1)
-        let ground = try #require(GroundPlane.fit(depth: DepthMap(width: 640, height: 480, metres: frame.depth), intrinsics: scene.intrinsics))
+        let (frame, ground) = try Self.mountedFrame { $0.people = 0; $0.cars = 0; $0.negatives = 0; $0.cameraPitch = 15 }
         let pitch: Float = 15 * .pi / 180
         #expect(abs(ground.offset - 1.6) < 0.03)
         #expect(abs(ground.normal.y + cos(pitch)) < 0.005 && abs(ground.normal.z + sin(pitch)) < 0.005, "\(ground.normal)")
         #expect(abs(frame.depth[240 * 640 + 320] - 1.6 / sin(pitch)) < 0.1, "\(frame.depth[240 * 640 + 320])")
-        options.cameraPitch = 31
-        #expect(throws: VeilError.self) { try options.validate() }
     }
 
     @Test func aRolledCameraSeesTheGroundTurnedByItsRoll() throws {
         // Turned 10° clockwise (seen from behind), level otherwise: the ground's normal turns 10°
         // toward the camera's −x, and the horizon runs down to the left: the ground starts lower in
         // the frame at its left edge than at its right.
-        var options = SynthOptions()
-        options.frames = 1; options.people = 0; options.cars = 0; options.negatives = 0
-        options.width = 640; options.height = 480; options.seed = 5; options.cameraRoll = 10
-        let scene = SynthScene(options: options)
-        let frame = SynthRenderer(scene: scene).render(frame: 1)
-        let ground = try #require(GroundPlane.fit(depth: DepthMap(width: 640, height: 480, metres: frame.depth), intrinsics: scene.intrinsics))
+        let (frame, ground) = try Self.mountedFrame { $0.people = 0; $0.cars = 0; $0.negatives = 0; $0.cameraRoll = 10 }
         let roll: Float = 10 * .pi / 180
         #expect(abs(ground.offset - 1.6) < 0.03)
         #expect(abs(ground.normal.x + sin(roll)) < 0.005 && abs(ground.normal.y + cos(roll)) < 0.005, "\(ground.normal)")
         func firstGroundRow(_ x: Int) -> Int? { (0..<480).first { frame.depth[$0 * 640 + x] < 900 && frame.semantic[$0 * 640 + x] != SemanticClass.building.rawValue } }
         let (left, right) = (try #require(firstGroundRow(40)), try #require(firstGroundRow(600)))
         #expect(left > right, "the ground starts at row \(left) on the left, \(right) on the right")
-        options.cameraRoll = -31
-        #expect(throws: VeilError.self) { try options.validate() }
     }
 
     @Test func personHeightInPixelsFollowsFocalLengthAndDistance() throws {
