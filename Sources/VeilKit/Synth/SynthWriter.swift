@@ -38,10 +38,16 @@ public struct SynthWriter: Sendable {
         public var synthetic: Bool
         public var seed: UInt64
         public var lighting: String
+        /// The camera's mount, written only where it is not the default (1.6 m up, level), so the
+        /// files of a default recording stay as they were.
+        public var cameraHeight: Float?
+        public var cameraPitch: Float?
+        public var cameraRoll: Float?
 
         enum CodingKeys: String, CodingKey {
             case fov, width, height, synthetic, seed, lighting
             case carlaVersion = "carla_version"
+            case cameraHeight = "camera_height", cameraPitch = "camera_pitch", cameraRoll = "camera_roll"
         }
     }
 
@@ -56,9 +62,13 @@ public struct SynthWriter: Sendable {
             }
         }
         let o = scene.options
+        let defaults = SynthOptions()
         let camera = CameraFile(fov: o.fov, width: o.width, height: o.height,
                                 carlaVersion: o.carlaTable == .v0913 ? "0.9.13" : "0.9.15",
-                                synthetic: true, seed: o.seed, lighting: o.lighting.rawValue)
+                                synthetic: true, seed: o.seed, lighting: o.lighting.rawValue,
+                                cameraHeight: o.cameraHeight == defaults.cameraHeight ? nil : o.cameraHeight,
+                                cameraPitch: o.cameraPitch == defaults.cameraPitch ? nil : o.cameraPitch,
+                                cameraRoll: o.cameraRoll == defaults.cameraRoll ? nil : o.cameraRoll)
         try FileIO.writeAtomically(try Self.json(camera), to: output.appendingPathComponent("camera.json"))
 
         let renderer = SynthRenderer(scene: scene)

@@ -201,6 +201,25 @@ enum SynthFixtures {
         }
     }
 
+    @Test func cameraJSONRecordsAMountOtherThanTheDefault() throws {
+        // A recording says how its camera was mounted where that is not 1.6 m up and level, and a
+        // default one's camera.json is as it always was (the fixtures stay byte for byte).
+        func cameraJSON(_ configure: (inout SynthOptions) -> Void) throws -> [String: Any] {
+            var options = SynthOptions()
+            options.frames = 1; options.people = 1; options.width = 64; options.height = 48
+            configure(&options)
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("veil-mount-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try SynthWriter(scene: SynthScene(options: options), output: url).write()
+            let data = try Data(contentsOf: url.appendingPathComponent("camera.json"))
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+        let tilted = try cameraJSON { $0.cameraPitch = 12; $0.cameraRoll = -5 }
+        #expect(tilted["camera_pitch"] as? Double == 12 && tilted["camera_roll"] as? Double == -5 && tilted["camera_height"] == nil)
+        let level = try cameraJSON { _ in }
+        #expect(level.keys.sorted() == ["carla_version", "fov", "height", "lighting", "seed", "synthetic", "width"])
+    }
+
     @Test func aCameraLookingDownSeesTheGroundTiltedByItsPitch() throws {
         // Looking down 15° from 1.6 m: the ground's normal leans 15° toward the camera (camera y is
         // down, z forward), the mount height is unchanged, and the horizon rises out of the frame's
