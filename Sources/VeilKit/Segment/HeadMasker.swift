@@ -56,13 +56,13 @@ public enum HeadMasker {
         let box = head.box
         let band = Self.band(z)
         if let depth, z > 0 {
+            let centre = (box.x0 + box.x1) / 2
             depth.metres.withUnsafeBufferPointer { m in
                 for y in box.y0...box.y1 {
                     // The row as it lies straight down and as it leans, both: a leaning row never
                     // leaves out what the straight one held (at a side of the frame, a head's
                     // window is cut where it meets the side, and leaning would leave that behind).
                     let shift = head.shift(atRow: y)
-                    let centre = (box.x0 + box.x1) / 2
                     let narrow = head.narrowFromRow.map { y >= $0 } ?? false
                     let x0 = max(0, (narrow ? max(box.x0, centre - head.narrowHalfWidth) : box.x0) + min(0, shift))
                     let x1 = min(width - 1, (narrow ? min(box.x1, centre + head.narrowHalfWidth) : box.x1) + max(0, shift))

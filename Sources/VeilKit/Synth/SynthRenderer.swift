@@ -151,7 +151,7 @@ public struct SynthRenderer: Sendable {
         for y in 0..<h {
             for x in 0..<w {
                 // The pixel's ray in the level camera's coordinates, scaled to a z of 1 there: `dx`,
-                // `dy` and the depth `z` below are the level camera's; the pitched camera's planar
+                // `dy` and the depth `z` below are the level camera's; the tilted camera's planar
                 // depth is `z / forward`.
                 let ray = camera.toLevel(Vec3((Float(x) + 0.5 - Float(k.cx)) / Float(k.fx), (Float(y) + 0.5 - Float(k.cy)) / Float(k.fy), 1))
                 let forward = max(ray.z, 1e-3)
