@@ -19,6 +19,11 @@ import Testing
         let truth = try #require(json["ground_truth"] as? [String: Any])
         #expect(truth["kind"] as? String == "cityscapes-palette")
         #expect(abs((truth["pedestrian_pixels"] as? Int ?? 0) - 424) <= 10)
+        // The camera of this recording sat about a metre up, nearly level.
+        let ground = try #require(json["ground"] as? [String: Any])
+        #expect(ground["frames_read"] as? Int == 1 && ground["frames_found"] as? Int == 1)
+        #expect(abs((ground["camera_height_m"] as? Double ?? 0) - 1.03) < 0.05)
+        #expect(abs(ground["pitch_deg"] as? Double ?? 99) < 3 && abs(ground["roll_deg"] as? Double ?? 99) < 3)
     }
 
     @Test func colourOnlySampleHasNullDepthAndGroundTruth() throws {
@@ -28,6 +33,7 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(json["depth_encoding"] is NSNull)
         #expect(json["ground_truth"] is NSNull)
+        #expect(json["ground"] is NSNull)
         #expect(json["width"] as? Int == 800)
     }
 

@@ -50,8 +50,51 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
     public var depthBeyondRange: Double?
     public var intrinsics: Intrinsics
     public var groundTruth: GroundTruthSummary?
+    /// The ground the depth search measures heights from, fitted to each frame read (nil without depth).
+    public var ground: GroundSummary?
     /// How many frames were decoded for the statistics (evenly spread).
     public var sampledFrames: Int
+
+    /// Where the ground lies against the camera, over the frames read.
+    public struct GroundSummary: Sendable, Codable, Equatable {
+        /// Frames read with depth, and how many of them showed a ground (the depth search finds no
+        /// ground in a camera tilted more than 35° from level, or with too little of it in view, and
+        /// then searches without heights above it).
+        public var framesRead: Int
+        public var framesFound: Int
+        /// Medians over the frames that showed one: the camera's height above it, metres; how far
+        /// the camera looks down and how far it is turned clockwise (seen from behind), degrees.
+        public var cameraHeightM: Double?
+        public var pitchDeg: Double?
+        public var rollDeg: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case framesRead = "frames_read", framesFound = "frames_found", cameraHeightM = "camera_height_m"
+            case pitchDeg = "pitch_deg", rollDeg = "roll_deg"
+        }
+
+        // Nil medians as JSON null, like the rest of the summary.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(framesRead, forKey: .framesRead)
+            try c.encode(framesFound, forKey: .framesFound)
+            try c.encode(cameraHeightM, forKey: .cameraHeightM)
+            try c.encode(pitchDeg, forKey: .pitchDeg)
+            try c.encode(rollDeg, forKey: .rollDeg)
+        }
+
+        /// The summary of the planes fitted to `framesRead` frames (the ones found).
+        init(framesRead: Int, planes: [GroundPlane]) {
+            self.framesRead = framesRead
+            framesFound = planes.count
+            func median(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.sorted()[values.count / 2] }
+            cameraHeightM = median(planes.map { Double($0.offset) })
+            // The up normal of a camera looking down θ and turned φ clockwise is
+            // (−cos θ sin φ, −cos θ cos φ, −sin θ) in its own coordinates.
+            pitchDeg = median(planes.map { Double(asin(max(-1, min(1, -$0.normal.z)))) * 180 / .pi })
+            rollDeg = median(planes.map { Double(atan2(-$0.normal.x, -$0.normal.y)) * 180 / .pi })
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case path, layout, frames, gaps, pairing, unpaired, width, height, intrinsics
@@ -63,6 +106,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         case depthNoReading = "depth_no_reading"
         case depthBeyondRange = "depth_beyond_range"
         case groundTruth = "ground_truth"
+        case ground
         case sampledFrames = "sampled_frames"
     }
 
@@ -86,6 +130,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         try c.encode(depthBeyondRange, forKey: .depthBeyondRange)
         try c.encode(intrinsics, forKey: .intrinsics)
         try c.encode(groundTruth, forKey: .groundTruth)
+        try c.encode(ground, forKey: .ground)
         try c.encode(sampledFrames, forKey: .sampledFrames)
     }
 
@@ -113,6 +158,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         var values: [Float] = []
         var holes = 0, beyond = 0, total = 0
         var semanticRasters: [(Raster<UInt8>, GroundTruthKind)] = []
+        var planes: [GroundPlane] = [], framesWithDepth = 0
         for files in sample {
             let frame = try reader.read(files)
             if width == 0 { (width, height) = (frame.rgb.width, frame.rgb.height) }
@@ -122,6 +168,10 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
                     reason: "frame is \(frame.rgb.width)×\(frame.rgb.height) but earlier frames are \(width)×\(height)")
             }
             if let depth = frame.depth {
+                framesWithDepth += 1
+                if let plane = GroundPlane.fit(depth: depth, intrinsics: recording.camera.intrinsics(width: width, height: height)) {
+                    planes.append(plane)
+                }
                 let isCarla = reader.depthCodec?.encoding != .mm16
                 // A strided subsample keeps the median exact enough and the sort cheap.
                 let stride = Swift.max(1, depth.metres.count * sample.count / 4_000_000)
@@ -155,6 +205,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
             depthNoReading = Double(holes) / Double(total)
             depthBeyondRange = Double(beyond) / Double(total)
         }
+        if framesWithDepth > 0 { ground = GroundSummary(framesRead: framesWithDepth, planes: planes) }
         if let kind = semanticRasters.first?.1 {
             let table = try RecordingSummary.tagTable(recording: recording, rasters: semanticRasters.map(\.0), kind: kind)
             let pixels = semanticRasters.reduce(0) { sum, entry in
@@ -211,6 +262,18 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
             }
             if let depthNoReading, let depthBeyondRange {
                 lines.append(String(format: "depth gaps    %.1f%% no reading, %.1f%% beyond range", depthNoReading * 100, depthBeyondRange * 100))
+            }
+            if let ground {
+                let read = "\(ground.framesRead) frame\(ground.framesRead == 1 ? "" : "s") read"
+                if let height = ground.cameraHeightM, let pitch = ground.pitchDeg, let roll = ground.rollDeg {
+                    // Rounded to the tenth shown first, so a hair under zero prints as 0.0, not -0.0.
+                    func tenths(_ value: Double) -> Double { (value * 10).rounded() / 10 + 0 }
+                    lines.append(String(format: "ground        camera %.2f m up, looking %.1f° down, turned %.1f° clockwise (found in %d of %@)",
+                                        height, tenths(pitch), tenths(roll), ground.framesFound, read))
+                } else {
+                    lines.append("ground        not found in the \(read): heads are searched without heights above it "
+                                 + "(the camera tilted more than 35°, or too little ground in view)")
+                }
             }
         } else {
             lines.append("depth         none (colour only)")

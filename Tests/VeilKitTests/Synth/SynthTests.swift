@@ -220,6 +220,21 @@ enum SynthFixtures {
         #expect(level.keys.sorted() == ["carla_version", "fov", "height", "lighting", "seed", "synthetic", "width"])
     }
 
+    @Test func inspectReadsTheMountBackFromTheGround() throws {
+        // `veil inspect` fits the ground the depth search uses to every frame it reads and reports
+        // the camera's height, pitch and roll from it: what a recording was made with.
+        var options = SynthOptions()
+        options.frames = 3; options.people = 3; options.width = 320; options.height = 240; options.seed = 4
+        options.cameraHeight = 2.2; options.cameraPitch = 12; options.cameraRoll = -5
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("veil-inspect-mount-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try SynthWriter(scene: SynthScene(options: options), output: url).write()
+        let ground = try #require(try RecordingSummary(recording: try Recording(at: url)).ground)
+        #expect(ground.framesRead == 3 && ground.framesFound == 3)
+        #expect(abs((ground.cameraHeightM ?? 0) - 2.2) < 0.05)
+        #expect(abs((ground.pitchDeg ?? 0) - 12) < 0.5 && abs((ground.rollDeg ?? 0) + 5) < 0.5, "\(ground)")
+    }
+
     @Test func aCameraLookingDownSeesTheGroundTiltedByItsPitch() throws {
         // Looking down 15° from 1.6 m: the ground's normal leans 15° toward the camera (camera y is
         // down, z forward), the mount height is unchanged, and the horizon rises out of the frame's
