@@ -22,8 +22,9 @@ import Testing
         // The camera of this recording sat about a metre up, nearly level.
         let ground = try #require(json["ground"] as? [String: Any])
         #expect(ground["frames_read"] as? Int == 1 && ground["frames_found"] as? Int == 1)
-        #expect(abs((ground["camera_height_m"] as? Double ?? 0) - 1.03) < 0.05)
-        #expect(abs(ground["pitch_deg"] as? Double ?? 99) < 3 && abs(ground["roll_deg"] as? Double ?? 99) < 3)
+        let mount = try #require(ground["mount"] as? [String: Double])
+        #expect(abs((mount["camera_height_m"] ?? 0) - 1.03) < 0.05)
+        #expect(abs(mount["pitch_deg"] ?? 99) < 3 && abs(mount["roll_deg"] ?? 99) < 3)
     }
 
     @Test func colourOnlySampleHasNullDepthAndGroundTruth() throws {

@@ -62,37 +62,44 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         /// then searches without heights above it).
         public var framesRead: Int
         public var framesFound: Int
-        /// Medians over the frames that showed one: the camera's height above it, metres; how far
-        /// the camera looks down and how far it is turned clockwise (seen from behind), degrees.
-        public var cameraHeightM: Double?
-        public var pitchDeg: Double?
-        public var rollDeg: Double?
+        /// How the camera sits on it: medians over the frames that showed one (nil when none did).
+        public var mount: Mount?
 
-        enum CodingKeys: String, CodingKey {
-            case framesRead = "frames_read", framesFound = "frames_found", cameraHeightM = "camera_height_m"
-            case pitchDeg = "pitch_deg", rollDeg = "roll_deg"
+        /// The camera's height above the ground, metres; how far it looks down and how far it is
+        /// turned clockwise (seen from behind), degrees.
+        public struct Mount: Sendable, Codable, Equatable {
+            public var cameraHeightM: Double
+            public var pitchDeg: Double
+            public var rollDeg: Double
+
+            enum CodingKeys: String, CodingKey {
+                case cameraHeightM = "camera_height_m", pitchDeg = "pitch_deg", rollDeg = "roll_deg"
+            }
         }
 
-        // Nil medians as JSON null, like the rest of the summary.
+        enum CodingKeys: String, CodingKey {
+            case framesRead = "frames_read", framesFound = "frames_found", mount
+        }
+
+        // A missing mount as JSON null, like the rest of the summary.
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(framesRead, forKey: .framesRead)
             try c.encode(framesFound, forKey: .framesFound)
-            try c.encode(cameraHeightM, forKey: .cameraHeightM)
-            try c.encode(pitchDeg, forKey: .pitchDeg)
-            try c.encode(rollDeg, forKey: .rollDeg)
+            try c.encode(mount, forKey: .mount)
         }
 
         /// The summary of the planes fitted to `framesRead` frames (the ones found).
         init(framesRead: Int, planes: [GroundPlane]) {
             self.framesRead = framesRead
             framesFound = planes.count
-            func median(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.sorted()[values.count / 2] }
-            cameraHeightM = median(planes.map { Double($0.offset) })
+            guard !planes.isEmpty else { return }
+            func median(_ value: (GroundPlane) -> Float) -> Double { Double(planes.map(value).sorted()[planes.count / 2]) }
             // The up normal of a camera looking down θ and turned φ clockwise is
             // (−cos θ sin φ, −cos θ cos φ, −sin θ) in its own coordinates.
-            pitchDeg = median(planes.map { Double(asin(max(-1, min(1, -$0.normal.z)))) * 180 / .pi })
-            rollDeg = median(planes.map { Double(atan2(-$0.normal.x, -$0.normal.y)) * 180 / .pi })
+            mount = Mount(cameraHeightM: median(\.offset),
+                          pitchDeg: median { asin(max(-1, min(1, -$0.normal.z))) * 180 / .pi },
+                          rollDeg: median { atan2(-$0.normal.x, -$0.normal.y) * 180 / .pi })
         }
     }
 
@@ -265,11 +272,11 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
             }
             if let ground {
                 let read = "\(ground.framesRead) frame\(ground.framesRead == 1 ? "" : "s") read"
-                if let height = ground.cameraHeightM, let pitch = ground.pitchDeg, let roll = ground.rollDeg {
+                if let mount = ground.mount {
                     // Rounded to the tenth shown first, so a hair under zero prints as 0.0, not -0.0.
                     func tenths(_ value: Double) -> Double { (value * 10).rounded() / 10 + 0 }
                     lines.append(String(format: "ground        camera %.2f m up, looking %.1f° down, turned %.1f° clockwise (found in %d of %@)",
-                                        height, tenths(pitch), tenths(roll), ground.framesFound, read))
+                                        mount.cameraHeightM, tenths(mount.pitchDeg), tenths(mount.rollDeg), ground.framesFound, read))
                 } else {
                     lines.append("ground        not found in the \(read): heads are searched without heights above it "
                                  + "(the camera tilted more than 35°, or too little ground in view)")

@@ -231,8 +231,9 @@ enum SynthFixtures {
         try SynthWriter(scene: SynthScene(options: options), output: url).write()
         let ground = try #require(try RecordingSummary(recording: try Recording(at: url)).ground)
         #expect(ground.framesRead == 3 && ground.framesFound == 3)
-        #expect(abs((ground.cameraHeightM ?? 0) - 2.2) < 0.05)
-        #expect(abs((ground.pitchDeg ?? 0) - 12) < 0.5 && abs((ground.rollDeg ?? 0) + 5) < 0.5, "\(ground)")
+        let mount = try #require(ground.mount)
+        #expect(abs(mount.cameraHeightM - 2.2) < 0.05)
+        #expect(abs(mount.pitchDeg - 12) < 0.5 && abs(mount.rollDeg + 5) < 0.5, "\(mount)")
     }
 
     @Test func aCameraLookingDownSeesTheGroundTiltedByItsPitch() throws {
