@@ -611,8 +611,7 @@ public struct DepthPersonDetector: Sendable {
             // a facade receding across the view, the wall's trend both outside and inside the top).
             if right - left + 1 < 3 * (w > 960 ? 2 : 1),
                isSlantedSurface(depth: depth, x0: box.x0 + left, x1: box.x0 + right, y: top + 1, z: z,
-                                ends: occluding ? (topDepth[left], topDepth[right])
-                                                : (depth.metres[(top + 1) * w + box.x0 + left], depth.metres[(top + 1) * w + box.x0 + right])) { continue }
+                                ends: occluding ? (topDepth[left], topDepth[right]) : nil) { continue }
             // The head window, in pixels at the head's depth.
             let headZ = medianDepth(region, depth: depth, rows: top...(top + Int(0.2 * fy / z)), columns: (box.x0 + left)...(box.x0 + right)) ?? z
             let half = Int((p.headHalfWidth * fx / headZ).rounded(.up))
@@ -659,10 +658,10 @@ public struct DepthPersonDetector: Sendable {
 
     /// Whether the depths just left and right of columns x0…x1 on row `y` continue a monotonic
     /// trend through `z` with small steps, as on a slanted surface, and the columns themselves
-    /// recede with it: their two `ends` (the depths at x0 and x1) differ by half as much as the
-    /// surface around them does across them (a head 21 m away brushing a wall seen at a grazing
-    /// angle sits in the wall's trend, but is about level across itself).
-    func isSlantedSurface(depth: DepthMap, x0: Int, x1: Int, y: Int, z: Float, ends: (Float, Float)) -> Bool {
+    /// recede with it: their two `ends` (the depths at x0 and x1; on row `y` unless given) differ by
+    /// half as much as the surface around them does across them (a head 21 m away brushing a wall
+    /// seen at a grazing angle sits in the wall's trend, but is about level across itself).
+    func isSlantedSurface(depth: DepthMap, x0: Int, x1: Int, y: Int, z: Float, ends: (Float, Float)? = nil) -> Bool {
         guard x0 > 0, x1 + 1 < depth.width, y >= 0, y < depth.height else { return false }
         let left = depth.metres[y * depth.width + x0 - 1], right = depth.metres[y * depth.width + x1 + 1]
         guard DepthMap.isMeasured(left), DepthMap.isMeasured(right) else { return false }
@@ -672,7 +671,7 @@ public struct DepthPersonDetector: Sendable {
         guard x1 > x0 else { return true }
         // Wide enough to measure its own slope: a fragment of the surface recedes across itself as
         // the surface does around it; a head before a slanted wall is about level.
-        let (a, b) = ends
+        let (a, b) = ends ?? (depth.metres[y * depth.width + x0], depth.metres[y * depth.width + x1])
         guard DepthMap.isMeasured(a), DepthMap.isMeasured(b) else { return true }
         let outside = abs(right - left) * Float(x1 - x0) / Float(x1 - x0 + 2)
         return abs(b - a) >= 0.5 * outside
