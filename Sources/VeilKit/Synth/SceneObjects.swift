@@ -23,26 +23,34 @@ struct CameraPose: Sendable {
     var x: Float
     var height: Float
     var z: Float
-    /// How far the camera looks down, radians (0: level). The scene is built and intersected in
-    /// the level camera's coordinates; `toLevel` turns the tilted camera's rays into them.
-    var pitch: Float = 0
-    /// How far the camera is turned about its optical axis, radians, clockwise as seen from behind
-    /// it (the horizon then runs down to the left in the image).
-    var roll: Float = 0
+    /// Cosine and sine of how far the camera looks down (pitch) and how far it is turned about its
+    /// optical axis, clockwise as seen from behind it (roll; the horizon then runs down to the left
+    /// in the image). Worked out once: the renderer turns every pixel's ray with them. The scene is
+    /// built and intersected in the level camera's coordinates; `toLevel` turns the tilted
+    /// camera's rays into them.
+    let pitch: (cos: Float, sin: Float)
+    let roll: (cos: Float, sin: Float)
+
+    /// A camera at (`x`, `height`, `z`), looking `pitch` radians down and turned `roll` radians.
+    init(x: Float, height: Float, z: Float, pitch: Float = 0, roll: Float = 0) {
+        self.x = x; self.height = height; self.z = z
+        self.pitch = (cosf(pitch), sinf(pitch))
+        self.roll = (cosf(roll), sinf(roll))
+    }
 
     /// A direction in the tilted camera's coordinates → the level camera's: unroll, then unpitch.
     @inline(__always) func toLevel(_ d: Vec3) -> Vec3 {
-        let (cr, sr) = (cosf(roll), sinf(roll))
+        let (cr, sr) = roll
         let u = Vec3(d.x * cr - d.y * sr, d.x * sr + d.y * cr, d.z)
-        let (c, s) = (cosf(pitch), sinf(pitch))
+        let (c, s) = pitch
         return Vec3(u.x, u.y * c + u.z * s, u.z * c - u.y * s)
     }
 
     /// A point in the level camera's coordinates → the tilted camera's.
     @inline(__always) func fromLevel(_ p: Vec3) -> Vec3 {
-        let (c, s) = (cosf(pitch), sinf(pitch))
+        let (c, s) = pitch
         let u = Vec3(p.x, p.y * c - p.z * s, p.y * s + p.z * c)
-        let (cr, sr) = (cosf(roll), sinf(roll))
+        let (cr, sr) = roll
         return Vec3(u.x * cr + u.y * sr, u.y * cr - u.x * sr, u.z)
     }
 
