@@ -1,3 +1,5 @@
+import Foundation
+
 /// The ground under the camera as a plane in camera coordinates: n·P + d = height above ground.
 ///
 /// Fitted per frame by RANSAC over the lower half of the depth map, with the normal held within
@@ -54,13 +56,26 @@ public struct GroundPlane: Sendable, Equatable {
         return plane
     }
 
-    /// The up-facing plane below the camera that the most `points` lie on (80 random triples), if
-    /// at least `minimumScore` do.
+    /// The up-facing plane below the camera that the most `points` lie on, if at least
+    /// `minimumScore` do.
+    ///
+    /// Random triples are drawn until one all on the best plane so far would have been drawn with
+    /// 99% odds (at least 80 triples, at most 1000): a ground that only a quarter of the points lie
+    /// on — people close by filling the lower frame, the road showing under and between them — is
+    /// drawn in 80 triples only 70% of the time. With 80 always, 3 of 20 frames of people 2–5 m
+    /// away had no ground, and without one the search measures heights from the camera, the road
+    /// joins everything standing on it into one region, and its people are lost (on 12 such
+    /// recordings: head recall 0.973 → 0.977, leaked head pixels 2.03% → 1.76%, false heads 230 →
+    /// 197; every other recording unchanged). A fit takes 0.32–0.44 ms against 0.19–0.28 with 80,
+    /// and at most about 1 ms (1000 triples, when nothing is ground).
     static func ransac(_ points: [SIMD3<Float>], generator: inout SplitMix64, minimumScore: Int) -> GroundPlane? {
         var best: GroundPlane? = nil
         var bestScore = 0
         let up = SIMD3<Float>(0, -1, 0)
-        for _ in 0..<80 {
+        var triples = 1000
+        var drawn = 0
+        while drawn < triples {
+            drawn += 1
             let a = points[Int(generator.next() % UInt64(points.count))]
             let b = points[Int(generator.next() % UInt64(points.count))]
             let c = points[Int(generator.next() % UInt64(points.count))]
@@ -77,6 +92,9 @@ public struct GroundPlane: Sendable, Equatable {
             if score > bestScore {
                 bestScore = score
                 best = candidate
+                let share = Double(score) / Double(points.count)
+                let needed = log(0.01) / log(1 - share * share * share)
+                triples = Int(needed.isFinite ? min(1000, max(80, needed.rounded(.up))) : 1000)
             }
         }
         return bestScore >= minimumScore ? best : nil
