@@ -688,6 +688,40 @@ import Testing
         #expect(solid.fillingSurfaceHoles(fx: 4, fy: 4) == solid)
     }
 
+    @Test func theSkyBetweenTwoPeopleSideBySideStaysAHole() throws {
+        // 40×30 at fx = fy = 40: two people 3 m away, 0.3 m apart (4 px), the right one shorter,
+        // standing on ground 3.5 m away; everything above the ground is beyond the sensor's range (a
+        // hole). Each gap row ends on both people, "one surface" 0.3 m across, but its column runs up
+        // to the frame's top: it is no surface, and stays open.
+        let (w, h) = (40, 30)
+        var metres = [Float](repeating: DepthMap.noReading, count: w * h)
+        for y in 26..<30 { for x in 0..<w { metres[y * w + x] = 3.5 } }
+        for y in 8..<26 { for x in 10..<16 { metres[y * w + x] = 3 } }
+        for y in 12..<26 { for x in 20..<26 { metres[y * w + x] = 3 } }
+        metres[15 * w + 12] = DepthMap.noReading                                             // one pixel lost
+        for y in 18..<21 { for x in 21..<24 { metres[y * w + x] = DepthMap.noReading } }     // a dark patch
+        let closed = DepthMap(width: w, height: h, metres: metres).fillingSurfaceHoles(fx: 40, fy: 40)
+        for y in 0..<26 { for x in 16..<20 { #expect(closed[x, y] == DepthMap.noReading, "gap (\(x), \(y))") } }
+        #expect(abs(closed[12, 15] - 3) < 0.01, "a pixel 7.5 cm wide closes along its row alone")
+        for y in 18..<21 { for x in 21..<24 { #expect(abs(closed[x, y] - 3) < 0.01, "patch (\(x), \(y))") } }
+    }
+
+    /// The same in a rendered street: two people 3 m away side by side, the sky and everything past
+    /// 10 m lost as a depth camera's range ends. Bridged across, the gap between them made a flat top
+    /// at the shorter one's head height, and that head was lost.
+    @Test func aShortPersonBesideATallOneBeforeTheSkyIsCovered() throws {
+        var tall = DepthPersonDetectorTests.person(1, x: -0.25, z: 3, seed: 21), short = DepthPersonDetectorTests.person(2, x: 0.35, z: 3, seed: 22)
+        tall.identity.height = 1.85; short.identity.height = 1.6
+        var options = SynthOptions()
+        options.frames = 1; options.width = 800; options.height = 600; options.speed = 0; options.noise = 1.5
+        let scene = SynthScene(options: options, people: [tall, short], props: [])
+        let (heads, score, _) = try DepthPersonDetectorTests.search(scene, frame: 1) { _, metres in
+            for i in metres.indices where !(metres[i] <= 10) { metres[i] = DepthMap.noReading }
+        }
+        #expect(score.total.allHeads == 2)
+        #expect(score.total.allCovered == 2, "\(score.misses); heads at \(heads.map(\.box))")
+    }
+
     @Test func aLongGapBetweenTwoEndsOfOneSurfaceStaysOpen() throws {
         // 1 × 60 at fx 10 m away: a 30-pixel gap spans 30 · 10 / 20 = 15 m, far over the 1.5 m limit.
         var metres = [Float](repeating: 10, count: 60)
