@@ -282,6 +282,18 @@ import Testing
         Self.expectCovered(6, pixels: 5000, heads: heads, score: score, truth: truth)
     }
 
+    /// Frame 57237 of `veil synth --size 640x480 --fov 87 --people 4 --frames 20 --seed 304
+    /// --max-distance 3 --camera-height 1.5 --camera-pitch 20` (a handheld camera looking down at
+    /// people close by): a slim man 2.1 m away walks across the view, his arms swinging clear of
+    /// his body, which is 0.13–0.17 m deep at the chest, under the 0.18 m a torso needs farther away.
+    @Test func aSlimPersonInProfileCloseByIsCovered() throws {
+        var options = SynthOptions()
+        options.frames = 20; options.people = 4; options.width = 640; options.height = 480; options.fov = 87
+        options.seed = 304; options.maxDistance = 3; options.cameraHeight = 1.5; options.cameraPitch = 20
+        let (heads, score, truth) = try Self.search(SynthScene(options: options), frame: 57237)
+        Self.expectCovered(2, pixels: 500, heads: heads, score: score, truth: truth)
+    }
+
     /// Frame 12994 of `veil synth --size 1280x720 --people 8 --frames 20 --seed 215 --max-distance 5`:
     /// people 2–5 m away fill the lower frame, and only a quarter of the ground samples lie on the
     /// road. Drawing 80 random triples missed it; with no ground the road joined everyone standing
