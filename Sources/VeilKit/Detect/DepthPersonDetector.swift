@@ -8,8 +8,9 @@ import Foundation
 /// 3. Each region is refined to full resolution, and its top profile (the highest pixel of every
 ///    column, in metres) is searched for heads: a local peak 0.95–2.3 m above the ground, 0.07–0.32 m
 ///    wide, with the profile at least 0.1 m lower 0.25 m to each side (shoulders, or nothing), and a
-///    body at least 0.18 m wide 0.45–0.7 m below the top (or hidden by something nearer, or cut by the
-///    frame). Poles, signposts, trunks, bins, hydrants and person-sized boxes fail one of these.
+///    body at least 0.18 m wide (0.14 m close up) 0.45–0.7 m below the top (or hidden by something
+///    nearer, or cut by the frame). Poles, signposts, trunks, bins, hydrants and person-sized boxes
+///    fail one of these.
 ///
 /// Without a ground plane (no floor in view) heights are measured from the camera, and the absolute
 /// height test is skipped.
