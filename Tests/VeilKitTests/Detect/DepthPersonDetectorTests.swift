@@ -287,10 +287,8 @@ import Testing
     /// people close by): a slim man 2.1 m away walks across the view, his arms swinging clear of
     /// his body, which is 0.13–0.17 m deep at the chest, under the 0.18 m a torso needs farther away.
     @Test func aSlimPersonInProfileCloseByIsCovered() throws {
-        var options = SynthOptions()
-        options.frames = 20; options.people = 4; options.width = 640; options.height = 480; options.fov = 87
-        options.seed = 304; options.maxDistance = 3; options.cameraHeight = 1.5; options.cameraPitch = 20
-        let (heads, score, truth) = try Self.search(SynthScene(options: options), frame: 57237)
+        let (heads, score, truth) = try Self.searchRecordingFrame(57237, people: 4, frames: 20, seed: 304, size: (640, 480),
+                                                                  camera: (1.5, 20, 0), fov: 87, maxDistance: 3)
         Self.expectCovered(2, pixels: 500, heads: heads, score: score, truth: truth)
     }
 
@@ -307,7 +305,7 @@ import Testing
         let ground = GroundPlane.fit(depth: DepthMap(width: 1280, height: 720, metres: frame.depth), intrinsics: scene.intrinsics)
         #expect(ground != nil, "no ground found")
         if let ground { #expect(abs(ground.offset - 1.6) < 0.05) }
-        let (heads, score, truth) = try Self.searchRecordingFrame(12994, people: 8, frames: 20, seed: 215, maxDistance: 5)
+        let (heads, score, truth) = try Self.search(scene, frame: 12994)
         Self.expectCovered(3, pixels: 2000, heads: heads, score: score, truth: truth)
     }
 
