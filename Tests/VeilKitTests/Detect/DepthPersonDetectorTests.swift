@@ -292,6 +292,16 @@ import Testing
         Self.expectCovered(2, pixels: 500, heads: heads, score: score, truth: truth)
     }
 
+    /// Frame 70121 of `veil synth --size 848x480 --fov 69 --people 6 --frames 20 --seed 401
+    /// --max-distance 4 --camera-height 1.7` (a RealSense's view): a man 1.8 m away at the right
+    /// side of the frame, turned toward it, his body receding 0.33 m over the 0.125 m of it that
+    /// shows, which the edge-on test took for a surface seen at a grazing angle.
+    @Test func aPersonTurnedTowardTheSideOfTheFrameCutsIsCovered() throws {
+        let (heads, score, truth) = try Self.searchRecordingFrame(70121, people: 6, frames: 20, seed: 401, size: (848, 480),
+                                                                  camera: (1.7, 0, 0), fov: 69, maxDistance: 4)
+        Self.expectCovered(3, pixels: 1000, heads: heads, score: score, truth: truth)
+    }
+
     /// Frame 12994 of `veil synth --size 1280x720 --people 8 --frames 20 --seed 215 --max-distance 5`:
     /// people 2–5 m away fill the lower frame, and only a quarter of the ground samples lie on the
     /// road. Drawing 80 random triples missed it; with no ground the road joined everyone standing
