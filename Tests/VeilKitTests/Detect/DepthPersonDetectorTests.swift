@@ -30,12 +30,14 @@ import Testing
     }
 
     /// Renders one frame of a scene and finds heads in it; returns the score against its ground truth.
+    /// `alter` may change the rendered depth first, as in `search(_:frame:alter:)`.
     static func search(people: [SynthPerson], props: [Prop] = [], width: Int = 800, height: Int = 600,
-                       camera: (height: Float, pitch: Float, roll: Float) = (1.6, 0, 0)) throws -> (HeadScore, [HeadRegion]) {
+                       camera: (height: Float, pitch: Float, roll: Float) = (1.6, 0, 0),
+                       alter: (RenderedFrame, inout [Float]) throws -> Void = { _, _ in }) throws -> (HeadScore, [HeadRegion]) {
         var options = SynthOptions()
         options.frames = 1; options.width = width; options.height = height; options.speed = 0; options.noise = 1.5
         (options.cameraHeight, options.cameraPitch, options.cameraRoll) = camera
-        let (heads, score, _) = try search(SynthScene(options: options, people: people, props: props), frame: 1)
+        let (heads, score, _) = try search(SynthScene(options: options, people: people, props: props), frame: 1, alter: alter)
         return (score, heads)
     }
 
@@ -221,18 +223,27 @@ import Testing
         #expect(score.falseHeads == 0, "false heads at \(heads.map(\.box))")
     }
 
-    /// Renders one frame of a `veil synth` recording (1280×720 unless `size` says otherwise) and
-    /// finds heads in it: the heads, the score, and the ground-truth head ids.
-    static func searchRecordingFrame(_ number: Int, people: Int, frames: Int, seed: UInt64, lighting: Lighting = .day,
-                                     size: (width: Int, height: Int) = (1280, 720), children: Float = 0,
-                                     camera: (height: Float, pitch: Float, roll: Float) = (1.6, 0, 0),
-                                     fov: Double = 90, maxDistance: Float = 40) throws -> ([HeadRegion], HeadScore, [UInt16]) {
+    /// The scene of a `veil synth` recording (1280×720 unless `size` says otherwise).
+    static func recordingScene(people: Int, frames: Int, seed: UInt64, lighting: Lighting = .day,
+                               size: (width: Int, height: Int) = (1280, 720), children: Float = 0,
+                               camera: (height: Float, pitch: Float, roll: Float) = (1.6, 0, 0),
+                               fov: Double = 90, maxDistance: Float = 40) -> SynthScene {
         var options = SynthOptions()
         options.frames = frames; options.people = people; options.width = size.width; options.height = size.height
         options.seed = seed; options.lighting = lighting; options.children = children
         options.fov = fov; options.maxDistance = maxDistance
         (options.cameraHeight, options.cameraPitch, options.cameraRoll) = camera
-        return try search(SynthScene(options: options), frame: number)
+        return SynthScene(options: options)
+    }
+
+    /// Renders one frame of a `veil synth` recording (`recordingScene`) and finds heads in it: the
+    /// heads, the score, and the ground-truth head ids.
+    static func searchRecordingFrame(_ number: Int, people: Int, frames: Int, seed: UInt64, lighting: Lighting = .day,
+                                     size: (width: Int, height: Int) = (1280, 720), children: Float = 0,
+                                     camera: (height: Float, pitch: Float, roll: Float) = (1.6, 0, 0),
+                                     fov: Double = 90, maxDistance: Float = 40) throws -> ([HeadRegion], HeadScore, [UInt16]) {
+        try search(recordingScene(people: people, frames: frames, seed: seed, lighting: lighting, size: size, children: children,
+                                  camera: camera, fov: fov, maxDistance: maxDistance), frame: number)
     }
 
     /// Expects person `id`'s head to show (at least `pixels` of it) and to be fully covered.
@@ -307,9 +318,7 @@ import Testing
     /// road. Drawing 80 random triples missed it; with no ground the road joined everyone standing
     /// on it to the facade behind, and a man 2.8 m away, seen whole from behind, was not found.
     @Test func theGroundIsFoundWhenPeopleCloseByHideMostOfIt() throws {
-        var options = SynthOptions()
-        options.frames = 20; options.people = 8; options.width = 1280; options.height = 720; options.seed = 215; options.maxDistance = 5
-        let scene = SynthScene(options: options)
+        let scene = Self.recordingScene(people: 8, frames: 20, seed: 215, maxDistance: 5)
         let frame = SynthRenderer(scene: scene).render(frame: 12994)
         // Bound first: an expectation over the depth map itself would print all of it.
         let ground = GroundPlane.fit(depth: DepthMap(width: 1280, height: 720, metres: frame.depth), intrinsics: scene.intrinsics)
@@ -424,10 +433,8 @@ import Testing
     /// higher and nearer, with no dip between them. Something higher and a step nearer beside a top
     /// is another thing in front of it, as a dip would show.
     @Test func aChildOnTheFarSideOfAnAdultIsCovered() throws {
-        var options = SynthOptions()
-        options.frames = 40; options.people = 10; options.width = 800; options.height = 600
-        options.seed = 94; options.children = 0.45; options.maxDistance = 20
-        let (heads, score, truth) = try Self.search(SynthScene(options: options), frame: 64387)
+        let (heads, score, truth) = try Self.searchRecordingFrame(64387, people: 10, frames: 40, seed: 94, size: (800, 600),
+                                                                  children: 0.45, maxDistance: 20)
         Self.expectCovered(10, pixels: 100, heads: heads, score: score, truth: truth)
     }
 
@@ -452,10 +459,7 @@ import Testing
     /// the head of a person 5.4 m away recedes 0.2 m from its left to its right side, and holes in
     /// the background make it a sensor's depth.
     @Test func aHeadWhoseEndsDifferByASensorsNoiseIsCovered() throws {
-        var options = SynthOptions()
-        options.frames = 1; options.width = 800; options.height = 600; options.speed = 0; options.noise = 1.5
-        let scene = SynthScene(options: options, people: [Self.person(1, x: 0.4, z: 5.4, seed: 2)], props: [])
-        let (heads, score, _) = try Self.search(scene, frame: 1) { frame, metres in
+        let (score, heads) = try Self.search(people: [Self.person(1, x: 0.4, z: 5.4, seed: 2)]) { frame, metres in
             let head = (0..<metres.count).filter { frame.heads[$0] != 0 }
             let columns = head.map { $0 % 800 }
             let (x0, x1) = (Float(try #require(columns.min())), Float(try #require(columns.max())))
@@ -732,10 +736,7 @@ import Testing
     @Test func aShortPersonBesideATallOneBeforeTheSkyIsCovered() throws {
         var tall = DepthPersonDetectorTests.person(1, x: -0.25, z: 3, seed: 21), short = DepthPersonDetectorTests.person(2, x: 0.35, z: 3, seed: 22)
         tall.identity.height = 1.85; short.identity.height = 1.6
-        var options = SynthOptions()
-        options.frames = 1; options.width = 800; options.height = 600; options.speed = 0; options.noise = 1.5
-        let scene = SynthScene(options: options, people: [tall, short], props: [])
-        let (heads, score, _) = try DepthPersonDetectorTests.search(scene, frame: 1) { _, metres in
+        let (score, heads) = try DepthPersonDetectorTests.search(people: [tall, short]) { _, metres in
             for i in metres.indices where !(metres[i] <= 10) { metres[i] = DepthMap.noReading }
         }
         #expect(score.total.allHeads == 2)
