@@ -80,8 +80,8 @@ public enum HeadMasker {
                 let shift = head.shift(atRow: y)
                 let (x0, x1) = (max(0, box.x0 + min(0, shift)), min(width - 1, box.x1 + max(0, shift)))
                 guard x0 <= x1 else { continue }
+                let dy = (Float(y) - cy) / ry
                 for x in x0...x1 {
-                    let dy = (Float(y) - cy) / ry
                     let (straight, leaning) = ((Float(x) - cx) / rx, (Float(x - shift) - cx) / rx)
                     if min(straight * straight, leaning * leaning) + dy * dy <= 1 { local[(y - outer.y0) * ow + (x - outer.x0)] = 1 }
                 }
