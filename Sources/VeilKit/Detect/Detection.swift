@@ -52,9 +52,13 @@ public struct HeadRegion: Sendable, Equatable {
     public var lean: Float = 0
     /// The row that stays put: the head's centre, whose column the top of its outline shows.
     public var leanOrigin: Int = 0
+    /// Rows the head's own rows move down for each column right of its centre: where the camera is
+    /// rolled, the world's horizontal runs aslant in the image, and the head's window (top, chin and
+    /// bottom) with it (0: level).
+    public var tilt: Float = 0
 
     public init(box: PixelBox, depth: Float?, person: PixelBox, source: String, narrowFromRow: Int? = nil, narrowHalfWidth: Int = 0,
-                lean: Float = 0, leanOrigin: Int = 0) {
+                lean: Float = 0, leanOrigin: Int = 0, tilt: Float = 0) {
         self.box = box
         self.depth = depth
         self.person = person
@@ -63,6 +67,7 @@ public struct HeadRegion: Sendable, Equatable {
         self.narrowHalfWidth = narrowHalfWidth
         self.lean = lean
         self.leanOrigin = leanOrigin
+        self.tilt = tilt
     }
 
     /// How many columns row `y` of the window is moved by its lean.

@@ -46,28 +46,49 @@ public enum HeadMasker {
         // benchmark set 115.6% → 110.8%, 640×480 street 128.4% → 108.8%, no head ≥ 8 px lost; the
         // 640×480 street leaks 0.68% → 0.69% (two heads of 3 px that a neighbour's ring grazed).
         let floorOnly = metricMargin.map { $0 < 1 } ?? false
+        let box = head.box
+        let centre = (box.x0 + box.x1) / 2
+        // Where the camera is rolled, the head's own rows run aslant (`tilt` rows a column): the
+        // window's top, chin and bottom with them, reaching up to `reach` rows beyond its box.
+        let reach = head.tilt == 0 ? 0 : Int((abs(head.tilt) * Float(max(centre - box.x0, box.x1 - centre))).rounded(.up))
+        /// The head's own row that pixel (`x`, `y`) lies on, `shift` being its row's lean.
+        @inline(__always) func ownRow(_ y: Int, _ x: Int, shift: Int) -> Int {
+            head.tilt == 0 ? y : y - Int((head.tilt * Float(x - centre - shift)).rounded())
+        }
         // The window's rows move by its lean (columns a row); the work area takes in where they go.
-        let (firstShift, lastShift) = (head.shift(atRow: head.box.y0), head.shift(atRow: head.box.y1))
-        let outer = PixelBox(x0: head.box.x0 + min(0, firstShift, lastShift), y0: head.box.y0,
-                             x1: head.box.x1 + max(0, firstShift, lastShift), y1: head.box.y1)
+        let (firstRow, lastRow) = (max(0, box.y0 - reach), min(height - 1, box.y1 + reach))
+        let (firstShift, lastShift) = (head.shift(atRow: firstRow), head.shift(atRow: lastRow))
+        let outer = PixelBox(x0: box.x0 + min(0, firstShift, lastShift), y0: firstRow,
+                             x1: box.x1 + max(0, firstShift, lastShift), y1: lastRow)
             .expanded(by: margin, width: width, height: height)
         let ow = outer.width, oh = outer.height
         var local = [UInt8](repeating: 0, count: ow * oh)
-        let box = head.box
         let band = Self.band(z)
+        /// The window's columns on head row `row` (narrowed from the chin down), before its lean.
+        @inline(__always) func columns(_ row: Int) -> (Int, Int) {
+            head.narrowFromRow.map { row >= $0 } ?? false
+                ? (max(box.x0, centre - head.narrowHalfWidth), min(box.x1, centre + head.narrowHalfWidth)) : (box.x0, box.x1)
+        }
         if let depth, z > 0 {
-            let centre = (box.x0 + box.x1) / 2
             depth.metres.withUnsafeBufferPointer { m in
-                for y in box.y0...box.y1 {
+                for y in firstRow...lastRow {
                     // The row as it lies straight down and as it leans, both: a leaning row never
                     // leaves out what the straight one held (at a side of the frame, a head's
                     // window is cut where it meets the side, and leaning would leave that behind).
+                    // Where the head's rows run aslant, a pixel also belongs to the window when the
+                    // head row it lies on does, leaning.
                     let shift = head.shift(atRow: y)
-                    let narrow = head.narrowFromRow.map { y >= $0 } ?? false
-                    let x0 = max(0, (narrow ? max(box.x0, centre - head.narrowHalfWidth) : box.x0) + min(0, shift))
-                    let x1 = min(width - 1, (narrow ? min(box.x1, centre + head.narrowHalfWidth) : box.x1) + max(0, shift))
+                    let straight = (box.y0...box.y1).contains(y) ? columns(y) : (1, 0)
+                    let (x0, x1) = (max(0, box.x0 + min(0, shift)), min(width - 1, box.x1 + max(0, shift)))
                     guard x0 <= x1 else { continue }
                     for x in x0...x1 {
+                        var inside = x >= straight.0 + min(0, shift) && x <= straight.1 + max(0, shift)
+                        if !inside, head.tilt != 0 {
+                            let row = ownRow(y, x, shift: shift)
+                            let (a, b) = columns(row)
+                            inside = (box.y0...box.y1).contains(row) && x >= a + shift && x <= b + shift
+                        }
+                        guard inside else { continue }
                         let v = m[y * width + x]
                         if v == DepthMap.noReading || abs(v - z) < band { local[(y - outer.y0) * ow + (x - outer.x0)] = 1 }
                     }
@@ -104,12 +125,14 @@ public enum HeadMasker {
         let metres = z > 0 ? depth?.metres : nil
         @inline(__always) func set(_ y: Int, _ x: Int) {
             let i = (outer.y0 + y) * width + outer.x0 + x
-            if let v = metres?[i], v != DepthMap.noReading {
+            let inWindow = local[y * ow + x] != 0
+            if let v = metres?[i], v != DepthMap.noReading, !inWindow {
                 let inBand = abs(v - z) < band
                 if outer.y0 + y > box.y1 && inBand { return }
-                if floorOnly && local[y * ow + x] == 0 && (v <= z - band || v > z + Self.floorReachBehind) { return }
+                if floorOnly && (v <= z - band || v > z + Self.floorReachBehind) { return }
             }
-            mask[i] = outer.y0 + y < chinRow || mask[i] == Self.head ? Self.head : Self.neck
+            let row = ownRow(outer.y0 + y, outer.x0 + x, shift: head.shift(atRow: outer.y0 + y))
+            mask[i] = row < chinRow || mask[i] == Self.head ? Self.head : Self.neck
         }
         for x in 0..<ow {
             var last = -Int.max / 2

@@ -153,6 +153,21 @@ import Testing
         #expect(heads.count == 1 && heads[0].lean < -0.1, "leans \(heads.map(\.lean))")
     }
 
+    @Test(arguments: [(5986, UInt64(404), 6, 20, (640, 480), 69.0, Float(8), Lighting.day, Float(10), Float(-12), UInt16(1)),
+                      (51191, 502, 8, 16, (800, 600), 90, 40, .dusk, 5, -15, 7)])
+    func hairBelowTheChinIsCoveredWhereARolledCameraRunsTheHeadAslant(
+        frame: Int, seed: UInt64, people: Int, frames: Int, size: (Int, Int), fov: Double, farthest: Float,
+        lighting: Lighting, pitch: Float, roll: Float, person: UInt16) throws {
+        // `Scripts/bench-detect`'s handheld recording 404 and its rig rolled −15°: a woman 7.4 m
+        // away seen from behind, her long hair reaching 0.36 m below the top of her head, and a
+        // head 4.3 m away; rolled 12° (15°), the lowest pixels of hair (chin) at one side lay 1–3
+        // rows below a level window's bottom (97.3% and 98.4% covered).
+        let (heads, score, truth) = try Self.searchRecordingFrame(frame, people: people, frames: frames, seed: seed, lighting: lighting,
+                                                                   size: size, camera: (1.6, pitch, roll), fov: fov, maxDistance: farthest)
+        Self.expectCovered(person, pixels: 100, heads: heads, score: score, truth: truth)
+        #expect(heads.contains { abs($0.tilt) > 0.15 }, "tilts \(heads.map(\.tilt))")
+    }
+
     @Test(arguments: [(5989, UInt64(404), 4, Lighting.day, Float(2.4), Float(15), Float(0), UInt16(3)),
                       (35831, 505, 8, .dusk, 1.6, 5, -15, 1)])
     func aHeadBeforeAFacadeRecedingAcrossTheViewIsCovered(frame: Int, seed: UInt64, people: Int, lighting: Lighting,
@@ -652,6 +667,41 @@ import Testing
         #expect(mask[50 * w + 69] != 0 && mask[50 * w + 99] != 0)
         #expect(mask[50 * w + 68] == 0)
         #expect(mask[22 * w + 78] == 0 && mask[22 * w + 79] != 0 && mask[22 * w + 99] != 0)
+    }
+
+    @Test func aTiltedWindowsRowsRunAslantAndKeepTheLevelOnes() throws {
+        // A head 3 m away, everything at its depth; its rows run down 0.3 of a row for each column
+        // right of its centre column 50 (a camera rolled about 17°). At fy = 50 the margin is the
+        // one-pixel floor, which below the window does not grow into the body.
+        let (w, h) = (100, 100)
+        let metres = [Float](repeating: 3, count: w * h)
+        let head = HeadRegion(box: PixelBox(x0: 40, y0: 20, x1: 60, y1: 50), depth: 3, person: PixelBox(x0: 35, y0: 20, x1: 65, y1: 99),
+                              source: "test", tilt: 0.3)
+        let mask = HeadMasker.mask(heads: [head], depth: DepthMap(width: w, height: h, metres: metres),
+                                   intrinsics: Intrinsics(fx: 50, fy: 50, cx: 50, cy: 50), width: w, height: h)
+        // Ten columns right of the centre the head's bottom row 50 lies three rows lower, at 53;
+        // ten columns left its top row 20 lies three rows higher, at 17 (and the margin above it).
+        #expect(mask[53 * w + 60] != 0 && mask[54 * w + 60] == 0)
+        #expect(mask[16 * w + 40] != 0 && mask[15 * w + 40] == 0)
+        // The level window stays: row 50 on the left, row 20 on the right (and the margin above).
+        #expect(mask[50 * w + 40] != 0 && mask[51 * w + 40] == 0)
+        #expect(mask[19 * w + 60] != 0 && mask[18 * w + 60] == 0)
+    }
+
+    @Test func theWorldsHorizontalRunsAslantOnlyForARolledCamera() throws {
+        // 1280×720, fx = fy = 640. Level or looking down 15°: the horizontal is level in the image
+        // everywhere (the camera's x axis is horizontal). Rolled 12°: tan 12° = 0.21 rows a column.
+        let k = Intrinsics(fx: 640, fy: 640, cx: 640, cy: 360)
+        let level = GroundPlane(normal: SIMD3(0, -1, 0), offset: 1.6)
+        let pitch: Float = 15 * .pi / 180, roll: Float = 12 * .pi / 180
+        let down = GroundPlane(normal: SIMD3(0, -cos(pitch), -sin(pitch)), offset: 1.6)
+        let rolled = GroundPlane(normal: SIMD3(sin(roll), -cos(roll), 0), offset: 1.6)
+        for (x, y) in [(640, 360), (1160, 300), (120, 600)] {
+            #expect(abs(DepthPersonDetector.tilt(at: x, y, depth: 2, ground: level, intrinsics: k)) < 1e-4)
+            #expect(abs(DepthPersonDetector.tilt(at: x, y, depth: 2, ground: down, intrinsics: k)) < 1e-3)
+        }
+        let centre = DepthPersonDetector.tilt(at: 640, 360, depth: 8, ground: rolled, intrinsics: k)
+        #expect(abs(centre - tan(roll)) < 0.01, "\(centre)")
     }
 
     @Test func theWorldsVerticalLeansTowardTheCentreAtTheSidesOfACameraLookingDown() throws {
