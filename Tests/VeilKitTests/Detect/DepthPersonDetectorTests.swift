@@ -153,6 +153,15 @@ import Testing
         #expect(heads.count == 1 && heads[0].lean < -0.1, "leans \(heads.map(\.lean))")
     }
 
+    @Test func aShortHeadBesideATallerManCutBySideIsNoShoulderOfHis() throws {
+        // `Scripts/bench-detect`'s handheld recording 402 (1.2 m up, looking 5° up): a short man's
+        // bald head 2.6 m away, 0.17 m below the top of a taller man's head 0.28 m to his right,
+        // which the right side of the frame cuts. The background 4.9 m away shows between them.
+        let (heads, score, truth) = try Self.searchRecordingFrame(41706, people: 6, frames: 20, seed: 402, size: (640, 480),
+                                                                   camera: (1.2, -5, 0), fov: 69, maxDistance: 4)
+        Self.expectCovered(6, pixels: 300, heads: heads, score: score, truth: truth)
+    }
+
     @Test(arguments: [(5986, UInt64(404), 6, 20, (640, 480), 69.0, Float(8), Lighting.day, Float(10), Float(-12), UInt16(1)),
                       (51191, 502, 8, 16, (800, 600), 90, 40, .dusk, 5, -15, 7)])
     func hairBelowTheChinIsCoveredWhereARolledCameraRunsTheHeadAslant(
