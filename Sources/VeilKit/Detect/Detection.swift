@@ -54,7 +54,7 @@ public struct HeadRegion: Sendable, Equatable {
     public var leanOrigin: Int = 0
     /// Rows the head's own rows move down for each column right of its centre: where the camera is
     /// rolled, the world's horizontal runs aslant in the image, and the head's window (top, chin and
-    /// bottom) with it (0: level).
+    /// bottom) with it (0: level). The mask may then reach a few rows above and below `box`.
     public var tilt: Float = 0
 
     public init(box: PixelBox, depth: Float?, person: PixelBox, source: String, narrowFromRow: Int? = nil, narrowHalfWidth: Int = 0,

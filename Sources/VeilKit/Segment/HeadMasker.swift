@@ -5,9 +5,11 @@
 /// lose hair and dark skin; a hole in a head window is treated as head). Without depth, the mask is
 /// the ellipse inscribed in the window. Where the world's vertical leans in the image (a camera
 /// looking up or down, at the sides of its view), each row of the window takes in itself moved by
-/// the head's lean as well. Either way the mask is then dilated by a metric margin
-/// (1.2 cm, at least one pixel) so no head edge pixel is left; where only the one-pixel floor is
-/// left, it stays off the far background and off anything nearer.
+/// the head's lean as well; where the world's horizontal runs aslant (a rolled camera), the window
+/// also takes in the pixels whose own head row, along the head's tilt, lies in it. Either way the
+/// mask is then dilated by a metric margin (1.2 cm, at least one pixel) so no head edge pixel is
+/// left; where only the one-pixel floor is left, it stays off the far background and off anything
+/// nearer.
 ///
 /// Every non-zero pixel is anonymized. The value tells what the pixel is expected to be: `head`
 /// for the head itself, `neck` for the band below the chin (neck, hanging hair, and often the
