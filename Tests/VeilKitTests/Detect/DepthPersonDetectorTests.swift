@@ -158,8 +158,7 @@ import Testing
         // bald head 1.9 m away, 0.16 m behind a taller man whose head the top of the frame cuts and
         // whose cut top is 3.5 cm higher than the bald head's. How high the taller head reaches is
         // unknown, so the bald head is neither a lower part of it nor a top with a shoulder hidden.
-        let (heads, score, truth) = try Self.searchRecordingFrame(73148, people: 8, frames: 20, seed: 403, size: (1280, 720),
-                                                                   camera: (1.6, 25, 0), fov: 87, maxDistance: 6)
+        let (heads, score, truth) = try Self.searchBenchFrame(73148, "403 87 1280x720 6 8 1.6 25 0")
         Self.expectCovered(1, pixels: 1000, heads: heads, score: score, truth: truth)
     }
 
@@ -167,22 +166,19 @@ import Testing
         // `Scripts/bench-detect`'s handheld recording 402 (1.2 m up, looking 5° up): a short man's
         // bald head 2.6 m away, 0.17 m below the top of a taller man's head 0.28 m to his right,
         // which the right side of the frame cuts. The background 4.9 m away shows between them.
-        let (heads, score, truth) = try Self.searchRecordingFrame(41706, people: 6, frames: 20, seed: 402, size: (640, 480),
-                                                                   camera: (1.2, -5, 0), fov: 69, maxDistance: 4)
+        let (heads, score, truth) = try Self.searchBenchFrame(41706, "402 69 640x480 4 6 1.2 -5 0")
         Self.expectCovered(6, pixels: 300, heads: heads, score: score, truth: truth)
     }
 
-    @Test(arguments: [(5986, UInt64(404), 6, 20, (640, 480), 69.0, Float(8), Lighting.day, Float(10), Float(-12), UInt16(1)),
-                      (51191, 502, 8, 16, (800, 600), 90, 40, .dusk, 5, -15, 7)])
-    func hairBelowTheChinIsCoveredWhereARolledCameraRunsTheHeadAslant(
-        frame: Int, seed: UInt64, people: Int, frames: Int, size: (Int, Int), fov: Double, farthest: Float,
-        lighting: Lighting, pitch: Float, roll: Float, person: UInt16) throws {
+    @Test(arguments: [(5986, "404 69 640x480 8 6 1.6 10 -12", 20, Lighting.day, UInt16(1)),
+                      (51191, "502 90 800x600 40 8 1.6 5 -15", 16, .dusk, 7)])
+    func hairBelowTheChinIsCoveredWhereARolledCameraRunsTheHeadAslant(frame: Int, recording: String, frames: Int,
+                                                                       lighting: Lighting, person: UInt16) throws {
         // `Scripts/bench-detect`'s handheld recording 404 and its rig rolled −15°: a woman 7.4 m
         // away seen from behind, her long hair reaching 0.36 m below the top of her head, and a
         // head 4.3 m away; rolled 12° (15°), the lowest pixels of hair (chin) at one side lay 1–3
         // rows below a level window's bottom (97.3% and 98.4% covered).
-        let (heads, score, truth) = try Self.searchRecordingFrame(frame, people: people, frames: frames, seed: seed, lighting: lighting,
-                                                                   size: size, camera: (1.6, pitch, roll), fov: fov, maxDistance: farthest)
+        let (heads, score, truth) = try Self.searchBenchFrame(frame, recording, frames: frames, lighting: lighting)
         Self.expectCovered(person, pixels: 100, heads: heads, score: score, truth: truth)
         #expect(heads.contains { abs($0.tilt) > 0.15 }, "tilts \(heads.map(\.tilt))")
     }
@@ -280,6 +276,18 @@ import Testing
                                   camera: camera, fov: fov, maxDistance: maxDistance), frame: number)
     }
 
+    /// Renders frame `number` of a recording as `Scripts/bench-detect` lists its close-by and
+    /// handheld ones (or any recording given so) — "seed fov WxH farthest people [height pitch
+    /// roll]" — and finds heads in it.
+    static func searchBenchFrame(_ number: Int, _ recording: String, frames: Int = 20,
+                                 lighting: Lighting = .day) throws -> ([HeadRegion], HeadScore, [UInt16]) {
+        let f = recording.split(separator: " ").map(String.init)
+        let size = f[2].split(separator: "x").compactMap { Int($0) }
+        let camera = f.count >= 8 ? (Float(f[5])!, Float(f[6])!, Float(f[7])!) : (Float(1.6), Float(0), Float(0))
+        return try searchRecordingFrame(number, people: Int(f[4])!, frames: frames, seed: UInt64(f[0])!, lighting: lighting,
+                                        size: (size[0], size[1]), camera: camera, fov: Double(f[1])!, maxDistance: Float(f[3])!)
+    }
+
     /// Expects person `id`'s head to show (at least `pixels` of it) and to be fully covered.
     static func expectCovered(_ id: UInt16, pixels: Int, heads: [HeadRegion], score: HeadScore, truth: [UInt16],
                               sourceLocation: SourceLocation = #_sourceLocation) {
@@ -323,7 +331,7 @@ import Testing
     /// profile drops to the taller man's shoulder, but only over 2.4 cm, and 3 cm of dip were
     /// needed to tell another head from the edge of a flat top: 11% of the nearer head was covered.
     @Test func aHeadBesideATallerHeadCloseByIsCovered() throws {
-        let (heads, score, truth) = try Self.searchRecordingFrame(69930, people: 6, frames: 20, seed: 216, fov: 69, maxDistance: 4)
+        let (heads, score, truth) = try Self.searchBenchFrame(69930, "216 69 1280x720 4 6")
         Self.expectCovered(6, pixels: 5000, heads: heads, score: score, truth: truth)
     }
 
@@ -332,8 +340,7 @@ import Testing
     /// people close by): a slim man 2.1 m away walks across the view, his arms swinging clear of
     /// his body, which is 0.13–0.17 m deep at the chest, under the 0.18 m a torso needs farther away.
     @Test func aSlimPersonInProfileCloseByIsCovered() throws {
-        let (heads, score, truth) = try Self.searchRecordingFrame(57237, people: 4, frames: 20, seed: 304, size: (640, 480),
-                                                                  camera: (1.5, 20, 0), fov: 87, maxDistance: 3)
+        let (heads, score, truth) = try Self.searchBenchFrame(57237, "304 87 640x480 3 4 1.5 20 0")
         Self.expectCovered(2, pixels: 500, heads: heads, score: score, truth: truth)
     }
 
@@ -342,8 +349,7 @@ import Testing
     /// side of the frame, turned toward it, his body receding 0.33 m over the 0.125 m of it that
     /// shows, which the edge-on test took for a surface seen at a grazing angle.
     @Test func aPersonTurnedTowardTheSideOfTheFrameCutsIsCovered() throws {
-        let (heads, score, truth) = try Self.searchRecordingFrame(70121, people: 6, frames: 20, seed: 401, size: (848, 480),
-                                                                  camera: (1.7, 0, 0), fov: 69, maxDistance: 4)
+        let (heads, score, truth) = try Self.searchBenchFrame(70121, "401 69 848x480 4 6 1.7 0 0")
         Self.expectCovered(3, pixels: 1000, heads: heads, score: score, truth: truth)
     }
 
