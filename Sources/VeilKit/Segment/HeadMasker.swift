@@ -80,11 +80,12 @@ public enum HeadMasker {
                     // Where the head's rows run aslant, a pixel also belongs to the window when the
                     // head row it lies on does, leaning.
                     let shift = head.shift(atRow: y)
-                    let straight = (box.y0...box.y1).contains(y) ? columns(y) : (1, 0)
+                    let inRows = (box.y0...box.y1).contains(y)
+                    let straight = columns(y)
                     let (x0, x1) = (max(0, box.x0 + min(0, shift)), min(width - 1, box.x1 + max(0, shift)))
                     guard x0 <= x1 else { continue }
                     for x in x0...x1 {
-                        var inside = x >= straight.0 + min(0, shift) && x <= straight.1 + max(0, shift)
+                        var inside = inRows && x >= straight.0 + min(0, shift) && x <= straight.1 + max(0, shift)
                         if !inside, head.tilt != 0 {
                             let row = ownRow(y, x, shift: shift)
                             let (a, b) = columns(row)

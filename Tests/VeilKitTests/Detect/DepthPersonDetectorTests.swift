@@ -711,6 +711,15 @@ import Testing
         // The level window stays: row 50 on the left, row 20 on the right (and the margin above).
         #expect(mask[50 * w + 40] != 0 && mask[51 * w + 40] == 0)
         #expect(mask[19 * w + 60] != 0 && mask[18 * w + 60] == 0)
+        // At the left side of the frame, leaning too (half a column right a row below row 30):
+        // below the window only what its own rows hold, slanted and moved by the lean, joins.
+        let side = HeadRegion(box: PixelBox(x0: 0, y0: 20, x1: 20, y1: 50), depth: 3, person: PixelBox(x0: 0, y0: 20, x1: 25, y1: 99),
+                              source: "test", lean: 0.5, leanOrigin: 30, tilt: 0.3)
+        let sideMask = HeadMasker.mask(heads: [side], depth: DepthMap(width: w, height: h, metres: metres),
+                                       intrinsics: Intrinsics(fx: 50, fy: 50, cx: 50, cy: 50), width: w, height: h)
+        // Row 52 moves 11 columns right; its column 30, 9 right of its moved centre, lies on head row 49.
+        #expect(sideMask[52 * w + 30] != 0)
+        #expect((0...12).allSatisfy { sideMask[52 * w + $0] == 0 }, "\((0...12).map { sideMask[52 * w + $0] })")
     }
 
     @Test func theWorldsHorizontalRunsAslantOnlyForARolledCamera() throws {
