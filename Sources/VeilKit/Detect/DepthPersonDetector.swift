@@ -153,9 +153,17 @@ public struct DepthPersonDetector: Sendable {
     static func placement(of head: HeadRegion, at z: Float, against other: HeadRegion, at zo: Float,
                           intrinsics k: Intrinsics) -> (below: Float, aside: Float) {
         let fx = Float(k.fx), fy = Float(k.fy)
-        func top(_ r: HeadRegion, _ z: Float) -> Float { Float(r.box.y0) + (0.06 * fy / z).rounded(.up) }
         func centre(_ r: HeadRegion) -> Float { Float(r.box.x0 + r.box.x1) / 2 }
-        return ((top(head, z) - top(other, zo)) * zo / fy, abs(centre(head) - centre(other)) * zo / fx)
+        return (Float(headTopRow(of: head, at: z, fy: fy) - headTopRow(of: other, at: zo, fy: fy)) * zo / fy,
+                abs(centre(head) - centre(other)) * zo / fx)
+    }
+
+    /// Metres a head's window starts above the head's top.
+    static let windowAbove: Float = 0.06
+
+    /// The row of the top of `head` (at depth `z`), `windowAbove` below its window's first row.
+    static func headTopRow(of head: HeadRegion, at z: Float, fy: Float) -> Int {
+        head.box.y0 + Int((windowAbove * fy / z).rounded(.up))
     }
 
     /// Columns a row that the world's vertical leans in the image at pixel (`x`, `y`) at `depth`:
@@ -213,7 +221,7 @@ public struct DepthPersonDetector: Sendable {
     /// below its top, between its centre and `other`'s window. Holes are no proof either way.
     static func isBackgroundBetween(_ head: HeadRegion, at z: Float, and other: HeadRegion, depth: DepthMap, intrinsics k: Intrinsics) -> Bool {
         let fy = Float(k.fy)
-        let y = Int(Float(head.box.y0) + (0.06 * fy / z).rounded(.up) + max(1, (0.05 * fy / z).rounded()))
+        let y = headTopRow(of: head, at: z, fy: fy) + Int(max(1, (0.05 * fy / z).rounded()))
         guard y >= 0, y < depth.height else { return false }
         let centre = (head.box.x0 + head.box.x1) / 2
         let (x0, x1) = other.box.x0 > centre ? (centre, other.box.x0) : (other.box.x1, centre)
@@ -681,7 +689,7 @@ public struct DepthPersonDetector: Sendable {
             let headZ = medianDepth(region, depth: depth, rows: top...(top + Int(0.2 * fy / z)), columns: (box.x0 + left)...(box.x0 + right)) ?? z
             let half = Int((p.headHalfWidth * fx / headZ).rounded(.up))
             let centreX = box.x0 + centre
-            let up = Int((0.06 * fy / headZ).rounded(.up))
+            let up = Int((Self.windowAbove * fy / headZ).rounded(.up))
             let down = Int((p.headDepthExtent * fy / headZ).rounded(.up))
             let head = PixelBox(x0: max(0, centreX - half), y0: max(0, top - up), x1: min(w - 1, centreX + half), y1: min(h - 1, top + down))
             accepted.append((centre, z, peak))
