@@ -325,6 +325,16 @@ import Testing
         #expect(closeFalse.isEmpty, "\(closeFalse)")
     }
 
+    /// `Scripts/bench-detect`'s close-by recording 201: a man walking across the view 2.1 m away
+    /// holds his far hand 0.3–0.4 m behind his head and more than 0.45 m below it, its upper end
+    /// hidden behind his near arm. It had masked a 59×90 px window of his body.
+    @Test func aHandBehindABodyWhoseTopTheBodyHidesIsNoHead() throws {
+        let (heads, score, truth) = try Self.searchBenchFrame(38391, "201 69 640x480 3 4")
+        #expect(score.total.allHeads == score.total.allCovered)
+        let hand = Self.closeFalseHeads(heads, truth: truth, width: 640).filter { $0.x1 >= 316 && $0.x0 <= 374 && $0.y1 >= 371 && $0.y0 <= 460 }
+        #expect(hand.isEmpty, "\(hand)")
+    }
+
     /// Frame 69930 of `veil synth --size 1280x720 --fov 69 --people 6 --frames 20 --seed 216
     /// --max-distance 4` (a camera with a RealSense's field of view among people close by): a man
     /// 1.6 m away stands beside a taller man, their heads touching in the image. Between them the
