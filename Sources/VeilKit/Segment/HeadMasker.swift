@@ -51,11 +51,18 @@ public enum HeadMasker {
         let box = head.box
         let centre = (box.x0 + box.x1) / 2
         // Where the camera is rolled, the head's own rows run aslant (`tilt` rows a column): the
-        // window's top, chin and bottom with them, reaching up to `reach` rows beyond its box.
-        let reach = head.tilt == 0 ? 0 : Int((abs(head.tilt) * Float(max(centre - box.x0, box.x1 - centre))).rounded(.up))
+        // window's top, chin and bottom with them, reaching up to `reach` rows beyond its box. A
+        // tilt too small to move any pixel of the work area onto another head row is no tilt: a
+        // level camera's fitted ground still gives a few thousandths, and the per-pixel head row it
+        // would cost every head nearly doubled the masking time for identical masks.
+        let half = max(centre - box.x0, box.x1 - centre)
+        let tiltedReach = Int((abs(head.tilt) * Float(half)).rounded(.up))
+        let spread = half + margin + 2 * (Int((abs(head.lean) * Float(box.height + tiltedReach + margin)).rounded(.up)) + 1)
+        let tilt = abs(head.tilt) * Float(spread) < 0.5 ? 0 : head.tilt
+        let reach = tilt == 0 ? 0 : tiltedReach
         /// The head's own row that pixel (`x`, `y`) lies on, `shift` being its row's lean.
         @inline(__always) func ownRow(_ y: Int, _ x: Int, shift: Int) -> Int {
-            head.tilt == 0 ? y : y - Int((head.tilt * Float(x - centre - shift)).rounded())
+            tilt == 0 ? y : y - Int((tilt * Float(x - centre - shift)).rounded())
         }
         // The window's rows move by its lean (columns a row); the work area takes in where they go.
         let (firstRow, lastRow) = (max(0, box.y0 - reach), min(height - 1, box.y1 + reach))
@@ -86,7 +93,7 @@ public enum HeadMasker {
                     guard x0 <= x1 else { continue }
                     for x in x0...x1 {
                         var inside = inRows && x >= straight.0 + min(0, shift) && x <= straight.1 + max(0, shift)
-                        if !inside, head.tilt != 0 {
+                        if !inside, tilt != 0 {
                             let row = ownRow(y, x, shift: shift)
                             let (a, b) = columns(row)
                             inside = (box.y0...box.y1).contains(row) && x >= a + shift && x <= b + shift
@@ -134,7 +141,7 @@ public enum HeadMasker {
                 if outer.y0 + y > box.y1 && inBand { return }
                 if floorOnly && (v <= z - band || v > z + Self.floorReachBehind) { return }
             }
-            let row = ownRow(outer.y0 + y, outer.x0 + x, shift: head.shift(atRow: outer.y0 + y))
+            let row = tilt == 0 ? outer.y0 + y : ownRow(outer.y0 + y, outer.x0 + x, shift: head.shift(atRow: outer.y0 + y))
             mask[i] = row < chinRow || mask[i] == Self.head ? Self.head : Self.neck
         }
         for x in 0..<ow {
