@@ -171,12 +171,17 @@ public struct DepthPersonDetector: Sendable {
     /// camera looking down 10° leans it by up to 0.15 a row at the sides of a 90° view, 5 cm over
     /// a head's window 2 m away.
     static func lean(at x: Int, _ y: Int, depth z: Float, ground: GroundPlane, intrinsics k: Intrinsics) -> Float {
-        let fx = Float(k.fx), fy = Float(k.fy), cx = Float(k.cx), cy = Float(k.cy)
-        let p = SIMD3<Float>((Float(x) - cx) / fx * z, (Float(y) - cy) / fy * z, z)
-        let q = p - 0.3 * ground.normal
-        guard q.z > 0.1 else { return 0 }
-        let (du, dv) = (cx + fx * q.x / q.z - Float(x), cy + fy * q.y / q.z - Float(y))
+        guard let (du, dv) = imageMove(at: x, y, depth: z, by: -0.3 * ground.normal, intrinsics: k) else { return 0 }
         return dv > 1 ? du / dv : 0
+    }
+
+    /// How far (columns, rows) the image of the point at pixel (`x`, `y`) at `depth` moves when the
+    /// point moves by `d` in camera space; nil when it moves to within 0.1 m of the camera's plane.
+    static func imageMove(at x: Int, _ y: Int, depth z: Float, by d: SIMD3<Float>, intrinsics k: Intrinsics) -> (Float, Float)? {
+        let fx = Float(k.fx), fy = Float(k.fy), cx = Float(k.cx), cy = Float(k.cy)
+        let q = SIMD3<Float>((Float(x) - cx) / fx * z, (Float(y) - cy) / fy * z, z) + d
+        guard q.z > 0.1 else { return nil }
+        return (cx + fx * q.x / q.z - Float(x), cy + fy * q.y / q.z - Float(y))
     }
 
     /// Rows a column that the world's horizontal runs in the image at pixel (`x`, `y`) at `depth`:
@@ -185,14 +190,9 @@ public struct DepthPersonDetector: Sendable {
     /// x axis is then horizontal); a camera rolled 12° runs it about 0.21 a column, 1.5 px across a
     /// head's window 8 m away at 640×480.
     static func tilt(at x: Int, _ y: Int, depth z: Float, ground: GroundPlane, intrinsics k: Intrinsics) -> Float {
-        let fx = Float(k.fx), fy = Float(k.fy), cx = Float(k.cx), cy = Float(k.cy)
-        let p = SIMD3<Float>((Float(x) - cx) / fx * z, (Float(y) - cy) / fy * z, z)
         let across = SIMD3<Float>(1, 0, 0) - ground.normal.x * ground.normal
         let length = (across * across).sum().squareRoot()
-        guard length > 0.1 else { return 0 }
-        let q = p + 0.1 / length * across
-        guard q.z > 0.1 else { return 0 }
-        let (du, dv) = (cx + fx * q.x / q.z - Float(x), cy + fy * q.y / q.z - Float(y))
+        guard length > 0.1, let (du, dv) = imageMove(at: x, y, depth: z, by: 0.1 / length * across, intrinsics: k) else { return 0 }
         return du > 1 ? dv / du : 0
     }
 
