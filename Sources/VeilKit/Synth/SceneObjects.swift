@@ -182,6 +182,10 @@ struct Prop: Sendable {
     var yaw: Float
     var size: Vec3
     var colour: Vec3
+    /// A car whose windows CARLA's depth and segmentation cameras look through (they see the first
+    /// opaque surface along a ray): its cabin is a roof on four pillars. Parked cars in `veil synth`
+    /// recordings keep a solid cabin.
+    var seeThroughGlass = false
 
     var semanticClass: SemanticClass {
         switch kind {
@@ -215,9 +219,23 @@ struct Prop: Sendable {
                     prim(.ellipsoid(centre: at(Vec3(0, size.y + 1.2, 0)), radii: Vec3(1.8, 1.5, 1.8), yaw: turn), colour)]
         case .car:
             let body = Vec3(size.x / 2, size.y * 0.3, size.z / 2)
-            var parts = [prim(.box(centre: at(Vec3(0, 0.3 + body.y, 0)), half: body, yaw: turn), colour),
-                         prim(.box(centre: at(Vec3(0, 0.3 + body.y * 2 + size.y * 0.2, -size.z * 0.05)),
-                                   half: Vec3(size.x * 0.44, size.y * 0.2, size.z * 0.28), yaw: turn), Vec3(0.12, 0.15, 0.2))]
+            var parts = [prim(.box(centre: at(Vec3(0, 0.3 + body.y, 0)), half: body, yaw: turn), colour)]
+            let cabin = Vec3(0, 0.3 + body.y * 2 + size.y * 0.2, -size.z * 0.05)
+            let cabinHalf = Vec3(size.x * 0.44, size.y * 0.2, size.z * 0.28)
+            let glass = Vec3(0.12, 0.15, 0.2)
+            if seeThroughGlass {
+                // A roof 6 cm thick on four pillars 8 cm across, the front and back ones slanting
+                // 0.5 m out from the roof to the body, as a windscreen and a rear window do.
+                parts.append(prim(.box(centre: at(cabin + Vec3(0, cabinHalf.y - 0.03, 0)), half: Vec3(cabinHalf.x, 0.03, cabinHalf.z),
+                                       yaw: turn), glass))
+                for (side, end) in [(-1, -1), (1, -1), (-1, 1), (1, 1)] as [(Float, Float)] {
+                    let top = cabin + Vec3(side * cabinHalf.x, cabinHalf.y, end * cabinHalf.z)
+                    let foot = cabin + Vec3(side * cabinHalf.x, -cabinHalf.y, end * (cabinHalf.z + 0.5))
+                    parts.append(prim(.capsule(a: at(foot), b: at(top), radius: 0.04), glass))
+                }
+            } else {
+                parts.append(prim(.box(centre: at(cabin), half: cabinHalf, yaw: turn), glass))
+            }
             for (wx, wz) in [(-1, -1), (1, -1), (-1, 1), (1, 1)] as [(Float, Float)] {
                 let c = Vec3(wx * size.x * 0.42, 0.32, wz * size.z * 0.33)
                 parts.append(prim(.capsule(a: at(c - Vec3(0.1, 0, 0)), b: at(c + Vec3(0.1, 0, 0)), radius: 0.32), Vec3(0.05, 0.05, 0.05)))

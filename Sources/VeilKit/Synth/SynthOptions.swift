@@ -30,6 +30,9 @@ public struct SynthOptions: Sendable, Equatable {
     public var negatives: Int = 6
     /// Parked cars along the kerbs.
     public var cars: Int = 4
+    /// Whether the parked cars' windows are seen through, as CARLA's depth and segmentation cameras
+    /// see them (the first opaque surface along a ray): their cabins are a roof on four pillars.
+    public var seeThroughGlass = false
     /// People start between 2 m and this distance from the camera.
     public var maxDistance: Float = 40
     /// Fraction of people (not crossing or at an edge) who face the camera.

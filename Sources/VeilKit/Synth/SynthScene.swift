@@ -45,7 +45,7 @@ public struct SynthScene: Sendable {
             let side: Float = i % 2 == 0 ? 1 : -1
             let colour = Vec3(g.float(0.1...0.9), g.float(0.1...0.9), g.float(0.1...0.9))
             props.append(Prop(kind: .car, x: side * (roadHalfWidth - 1.1), z: g.float(5...42), yaw: g.unit() < 0.5 ? 0 : .pi,
-                              size: Vec3(1.85, 1.45, 4.4), colour: colour))
+                              size: Vec3(1.85, 1.45, 4.4), colour: colour, seeThroughGlass: options.seeThroughGlass))
         }
         // Hard negatives on the sidewalks, near the kerb where people walk too.
         let negativeKinds: [PropKind] = [.pole, .signpost, .bin, .hydrant, .tree, .personBox]

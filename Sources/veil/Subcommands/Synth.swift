@@ -23,6 +23,8 @@ extension VeilCommand {
         @Option(help: "CARLA version whose semantic tag table to write (0.9.13 or 0.9.14+).") var carlaVersion = "0.9.15"
         @Option(help: "Hard negatives: poles, signposts, bins, hydrants, trunks, person-sized boxes.") var negatives = 6
         @Option(help: "Parked cars along the kerbs.") var cars = 4
+        @Flag(help: "Parked cars whose windows the depth and segmentation cameras see through, as CARLA's do.")
+        var seeThroughGlass = false
         @Option(help: "Vehicle speed in m/s (default: from the seed, 0–4).") var speed: Float?
         @Option(help: "People start between 2 m and this distance.") var maxDistance: Float = 40
         @Option(help: "Fraction of people who face the camera (0–1).") var facing: Float = 0.45
@@ -58,6 +60,7 @@ extension VeilCommand {
             o.carlaTable = CarlaTagTable(version: carlaVersion) ?? .v0914
             o.negatives = negatives
             o.cars = cars
+            o.seeThroughGlass = seeThroughGlass
             o.speed = speed
             o.noise = noise
             o.maxDistance = maxDistance

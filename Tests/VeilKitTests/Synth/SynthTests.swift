@@ -236,6 +236,24 @@ enum SynthFixtures {
         #expect(abs(mount.pitchDeg - 12) < 0.5 && abs(mount.rollDeg + 5) < 0.5, "\(mount)")
     }
 
+    @Test func aCarWithSeeThroughGlassShowsWhatLiesBeyondItsWindows() throws {
+        // A car parked straight ahead, its back 5.8 m away, seen from 1.6 m at 640×480 (fy 320): the
+        // ray 7 rows below the middle passes 1.46 m up through its cabin. A solid cabin stops it at
+        // the rear window, 6.55 m away; with CARLA's see-through glass it leaves through the
+        // windscreen and meets nothing of the car, while the car's body below still shows.
+        func frame(glass: Bool) -> RenderedFrame {
+            var options = SynthOptions()
+            options.frames = 1; options.width = 640; options.height = 480; options.speed = 0
+            let car = Prop(kind: .car, x: 0, z: 8, yaw: 0, size: Vec3(1.85, 1.45, 4.4), colour: Vec3(0.6, 0.2, 0.2), seeThroughGlass: glass)
+            return SynthRenderer(scene: SynthScene(options: options, people: [], props: [car])).render(frame: 1)
+        }
+        let (solid, glass) = (frame(glass: false), frame(glass: true))
+        let throughWindow = 247 * 640 + 320, body = 300 * 640 + 320
+        #expect(abs(solid.depth[throughWindow] - 6.55) < 0.1, "\(solid.depth[throughWindow])")
+        #expect(glass.depth[throughWindow] > 15 && glass.semantic[throughWindow] != SemanticClass.car.rawValue, "\(glass.depth[throughWindow])")
+        #expect(glass.semantic[body] == SemanticClass.car.rawValue && solid.depth[body] == glass.depth[body])
+    }
+
     @Test func aCameraLookingDownSeesTheGroundTiltedByItsPitch() throws {
         // Looking down 15° from 1.6 m: the ground's normal leans 15° toward the camera (camera y is
         // down, z forward), the mount height is unchanged, and the horizon rises out of the frame's
