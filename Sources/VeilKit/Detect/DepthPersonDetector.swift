@@ -83,6 +83,9 @@ public struct DepthPersonDetector: Sendable {
         /// On the benchmark set 129 → 116 false heads, the seed-42 street 54 → 43, the six camera
         /// rigs 668 → 594; recall and leaks unchanged.
         public var minCrownWidth: Float = 0.12
+        /// How much of a head shows below its top, at its own depth, in one column of its top at
+        /// least, unless something nearer hides it or the frame ends.
+        public var minBelowTop: Float = 0.1
         /// An occluding top edge: the pixel above lies at least this much farther, plus this much per
         /// metre of depth. Small for exact depth (CARLA's), which finds a person within a few
         /// centimetres of a wall behind them; `forSensorDepth` raises it above a real camera's noise.
@@ -96,16 +99,24 @@ public struct DepthPersonDetector: Sendable {
         /// degraded like a stereo camera: head recall 5–10 m 0.886 → 0.934, leaked there 7.1% →
         /// 3.5%, false heads 140 → 159 in 192 frames.
         public var endNoisePerMetre: Float = 0
+        /// Whether something nearer that belongs to a top's own region (joined to it by small depth
+        /// steps) hides a body below that top. With exact depth it does not: it is the same object
+        /// coming toward the camera (a car's bonnet below its windscreen pillar, which CARLA's depth
+        /// camera shows through the glass), not something in front of a person. A sensor's noise
+        /// and filled holes can join a person to another just before them, so there it does.
+        public var regionPartsHide = false
         public init() {}
 
         /// The same thresholds for depth from a real sensor (noise of centimetres that grows with
-        /// distance): occluding edges must step 0.12 m + 0.6% of the depth, and a top's two ends may
-        /// differ by 2% of the depth more.
+        /// distance): occluding edges must step 0.12 m + 0.6% of the depth, a top's two ends may
+        /// differ by 2% of the depth more, and anything nearer hides a body, in the top's region or
+        /// not.
         public var forSensorDepth: Parameters {
             var p = self
             p.occludingEdge = max(p.occludingEdge, 0.12)
             p.occludingEdgePerMetre = max(p.occludingEdgePerMetre, 0.006)
             p.endNoisePerMetre = max(p.endNoisePerMetre, 0.02)
+            p.regionPartsHide = true
             return p
         }
     }
@@ -120,6 +131,11 @@ public struct DepthPersonDetector: Sendable {
         /// One byte per pixel of `box`: 1 inside the region.
         var bits: [UInt8]
         var depth: Float
+
+        /// Whether pixel (x, y) of the frame belongs to the region.
+        func holds(x: Int, y: Int) -> Bool {
+            box.contains(x: x, y: y) && bits[(y - box.y0) * box.width + (x - box.x0)] != 0
+        }
     }
 
     /// The depth step that separates two neighbouring pixels into different objects.
@@ -461,6 +477,21 @@ public struct DepthPersonDetector: Sendable {
             let (z, zn) = (topDepth[c], topDepth[n])
             return topRow[n] >= 0 && box.y0 + topRow[n] == 0 && z < 5 && z - zn >= p.occludingStep(z) && z - zn < 0.5
         }
+        // Whether column `n`'s top has `minBelowTop` of itself below it, at its own depth: nothing
+        // farther (measured, or beyond range) in those rows before something nearer or the frame's
+        // bottom. Holes say nothing.
+        func showsBelowTop(_ n: Int) -> Bool {
+            let x = box.x0 + n, z = topDepth[n]
+            let rows = max(1, Int((p.minBelowTop * fy / z).rounded()))
+            for y in (topRow[n] + 1)...(topRow[n] + rows) {
+                guard y < h else { return true }
+                let m = depth.metres[y * w + x]
+                if m == DepthMap.noReading { continue }
+                if m > z + Self.step(z) { return false }
+                if Self.isNearer(m, than: z) { return true }
+            }
+            return true
+        }
         var heads: [HeadRegion] = []
         // Local maxima of the top profile, highest first; each claims its plateau.
         var maxima: [Int] = []
@@ -550,6 +581,12 @@ public struct DepthPersonDetector: Sendable {
                 }
             }
             let cutByNearer = cutSides.contains(true)
+            // A whole head shows below its top: 10 cm of it at its own depth, unless something
+            // nearer hides it or the frame ends there. A strip with something farther right under it
+            // is no head: a car's pillar or roof edge, seen through the windows (CARLA's depth camera
+            // looks through glass), cut into head-sized pieces. A sliver of a head, cut by a side of
+            // the frame or by something nearer, may be the side of its outline, which curves away.
+            if !touchesSide, !cutByNearer, !(left...right).contains(where: { showsBelowTop($0) }) { continue }
             if headWidth < p.minHeadWidth, !touchesSide, !cutByNearer, right - left + 1 >= 3 || occluding { continue }
             // A top one column wide, whole, where even the narrowest crown would span two: the end of
             // an edge (a parked car's roof seen along its length 20–40 m away), not a head.
@@ -644,7 +681,7 @@ public struct DepthPersonDetector: Sendable {
                     guard a >= 0 else {
                         // No body here: is something nearer in front of it?
                         let m = depth.metres[row + centreX]
-                        if Self.isNearer(m, than: z) { hidden = true }
+                        if Self.isNearer(m, than: z), p.regionPartsHide || !region.holds(x: centreX, y: y) { hidden = true }
                         continue
                     }
                     var b = a
@@ -653,7 +690,7 @@ public struct DepthPersonDetector: Sendable {
                     // A run cut short by something nearer has an unknown width: the body goes on behind it.
                     for edge in [a - 1, b + 1] where edge >= 0 && edge < w {
                         let m = depth.metres[row + edge]
-                        if Self.isNearer(m, than: z) { hidden = true }
+                        if Self.isNearer(m, than: z), p.regionPartsHide || !region.holds(x: edge, y: y) { hidden = true }
                     }
                     let touches = a == 0 || b == w - 1
                     // A body's two sides lie at about the same depth; a surface seen edge-on recedes.
