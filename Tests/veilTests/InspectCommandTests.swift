@@ -14,17 +14,36 @@ import Testing
         #expect(json["depth_encoding"] as? String == "carla-raw")
         let depth = try #require(json["depth_m"] as? [String: Double])
         #expect(abs(depth["median"]! - 11.8) < 0.1 && depth["max"]! == 1000 && depth["min"]! < 0.6)
+        // No camera.json: CARLA's default 90° is assumed, and said to be.
         let intrinsics = try #require(json["intrinsics"] as? [String: Double])
         #expect(abs(intrinsics["fx"]! - 512) < 1e-6 && intrinsics["cy"]! == 384)
+        #expect(json["intrinsics_assumed"] as? Bool == true)
         let truth = try #require(json["ground_truth"] as? [String: Any])
         #expect(truth["kind"] as? String == "cityscapes-palette")
         #expect(abs((truth["pedestrian_pixels"] as? Int ?? 0) - 424) <= 10)
-        // The camera of this recording sat about a metre up, nearly level.
+        // Read at 90°, the ground comes out 1.03 m below the camera and turned a degree.
         let ground = try #require(json["ground"] as? [String: Any])
         #expect(ground["frames_read"] as? Int == 1 && ground["frames_found"] as? Int == 1)
         let mount = try #require(ground["mount"] as? [String: Double])
         #expect(abs((mount["camera_height_m"] ?? 0) - 1.03) < 0.05)
         #expect(abs(mount["pitch_deg"] ?? 99) < 3 && abs(mount["roll_deg"] ?? 99) < 3)
+    }
+
+    @Test func townSampleAtTheFieldOfViewItWasRecordedWith() throws {
+        // Its recorder (carla-dataset-runner) set 110°: the camera sat 1.5 m up, level.
+        guard let samples = SharedSamples.root else { return }
+        let result = try CLI.run(["inspect", samples.appendingPathComponent("town-0.9.6").path, "--json", "--fov", "110"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let intrinsics = try #require(json["intrinsics"] as? [String: Double])
+        #expect(abs(intrinsics["fx"]! - 512 / tan(55 * Double.pi / 180)) < 1e-6)
+        #expect(json["intrinsics_assumed"] as? Bool == false)
+        let ground = try #require(json["ground"] as? [String: Any])
+        let mount = try #require(ground["mount"] as? [String: Double])
+        #expect(abs((mount["camera_height_m"] ?? 0) - 1.50) < 0.05)
+        #expect(abs(mount["pitch_deg"] ?? 99) < 1 && abs(mount["roll_deg"] ?? 99) < 1)
+        let text = try CLI.run(["inspect", samples.appendingPathComponent("town-0.9.6").path])
+        #expect(text.stdout.contains("(assumed: CARLA's default 90°"), "\(text.stdout)")
     }
 
     @Test func colourOnlySampleHasNullDepthAndGroundTruth() throws {

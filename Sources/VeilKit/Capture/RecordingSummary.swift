@@ -49,6 +49,9 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
     /// Fraction of pixels beyond range (CARLA's sky, mm16 65535).
     public var depthBeyondRange: Double?
     public var intrinsics: Intrinsics
+    /// Whether `intrinsics` are CARLA's default 90° field of view because nothing (camera.json,
+    /// `--fov`, `--fx --fy`) gave the recording's own: every size and height in metres rests on them.
+    public var intrinsicsAssumed: Bool
     public var groundTruth: GroundTruthSummary?
     /// The ground the depth search measures heights from, fitted to each frame read (nil without depth).
     public var ground: GroundSummary?
@@ -115,6 +118,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         case groundTruth = "ground_truth"
         case ground
         case sampledFrames = "sampled_frames"
+        case intrinsicsAssumed = "intrinsics_assumed"
     }
 
     // Encode nil optionals as JSON null so scripts always find the fields DESIGN.md names.
@@ -136,6 +140,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         try c.encode(depthNoReading, forKey: .depthNoReading)
         try c.encode(depthBeyondRange, forKey: .depthBeyondRange)
         try c.encode(intrinsics, forKey: .intrinsics)
+        try c.encode(intrinsicsAssumed, forKey: .intrinsicsAssumed)
         try c.encode(groundTruth, forKey: .groundTruth)
         try c.encode(ground, forKey: .ground)
         try c.encode(sampledFrames, forKey: .sampledFrames)
@@ -203,6 +208,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         self.width = width
         self.height = height
         intrinsics = recording.camera.intrinsics(width: width, height: height)
+        intrinsicsAssumed = recording.camera.fov == nil && (recording.camera.fx == nil || recording.camera.fy == nil)
         if !values.isEmpty {
             values.sort()
             depthM = DepthStatistics(min: Double(values[0]), median: Double(values[values.count / 2]),
@@ -285,7 +291,8 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         } else {
             lines.append("depth         none (colour only)")
         }
-        lines.append(String(format: "intrinsics    fx %.2f  fy %.2f  cx %.2f  cy %.2f", intrinsics.fx, intrinsics.fy, intrinsics.cx, intrinsics.cy))
+        lines.append(String(format: "intrinsics    fx %.2f  fy %.2f  cx %.2f  cy %.2f", intrinsics.fx, intrinsics.fy, intrinsics.cx, intrinsics.cy)
+                     + (intrinsicsAssumed ? " (assumed: CARLA's default 90°; --fov, --fx --fy or camera.json give the recording's own)" : ""))
         if let groundTruth {
             var text = "ground truth  \(groundTruth.kind.rawValue)"
             if let table = groundTruth.tagTable { text += ", CARLA \(table.rawValue) tags" }
