@@ -673,6 +673,11 @@ public struct DepthPersonDetector: Sendable {
                         let m = depth.metres[row + x]
                         return m > 0 && abs(m - z) < band
                     }
+                    // Something nearer at column `x` hides the body (with exact depth, only when it
+                    // is not a part of this top's own region).
+                    @inline(__always) func hidesBody(_ x: Int) -> Bool {
+                        Self.isNearer(depth.metres[row + x], than: z) && (p.regionPartsHide || !region.holds(x: x, y: y))
+                    }
                     var a = -1
                     for d in 0...reach {
                         if centreX - d >= 0, isBody(centreX - d) { a = centreX - d; break }
@@ -680,18 +685,14 @@ public struct DepthPersonDetector: Sendable {
                     }
                     guard a >= 0 else {
                         // No body here: is something nearer in front of it?
-                        let m = depth.metres[row + centreX]
-                        if Self.isNearer(m, than: z), p.regionPartsHide || !region.holds(x: centreX, y: y) { hidden = true }
+                        if hidesBody(centreX) { hidden = true }
                         continue
                     }
                     var b = a
                     while a - 1 >= 0, isBody(a - 1) { a -= 1 }
                     while b + 1 < w, isBody(b + 1) { b += 1 }
                     // A run cut short by something nearer has an unknown width: the body goes on behind it.
-                    for edge in [a - 1, b + 1] where edge >= 0 && edge < w {
-                        let m = depth.metres[row + edge]
-                        if Self.isNearer(m, than: z), p.regionPartsHide || !region.holds(x: edge, y: y) { hidden = true }
-                    }
+                    for edge in [a - 1, b + 1] where edge >= 0 && edge < w && hidesBody(edge) { hidden = true }
                     let touches = a == 0 || b == w - 1
                     // A body's two sides lie at about the same depth; a surface seen edge-on recedes.
                     // A run cut by a side of the frame shows only part of its width: a body turned
@@ -809,7 +810,7 @@ public struct DepthPersonDetector: Sendable {
         var values: [Float] = []
         for y in max(rows.lowerBound, region.box.y0)...max(max(rows.lowerBound, region.box.y0), min(rows.upperBound, region.box.y1)) {
             for x in max(columns.lowerBound, region.box.x0)...max(max(columns.lowerBound, region.box.x0), min(columns.upperBound, region.box.x1)) {
-                guard region.box.contains(x: x, y: y), region.bits[(y - region.box.y0) * region.box.width + (x - region.box.x0)] != 0 else { continue }
+                guard region.holds(x: x, y: y) else { continue }
                 values.append(depth.metres[y * depth.width + x])
             }
         }
