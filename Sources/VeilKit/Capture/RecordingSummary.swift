@@ -208,7 +208,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         self.width = width
         self.height = height
         intrinsics = recording.camera.intrinsics(width: width, height: height)
-        intrinsicsAssumed = recording.camera.fov == nil && (recording.camera.fx == nil || recording.camera.fy == nil)
+        intrinsicsAssumed = recording.camera.assumesDefaultFOV
         if !values.isEmpty {
             values.sort()
             depthM = DepthStatistics(min: Double(values[0]), median: Double(values[values.count / 2]),
