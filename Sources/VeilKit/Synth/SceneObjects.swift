@@ -171,7 +171,7 @@ struct SynthPerson: Sendable {
 
 /// Hard negatives and street furniture: things a depth-based person finder could mistake for people.
 enum PropKind: String, Sendable, CaseIterable {
-    case pole, signpost, bin, hydrant, tree, personBox, car
+    case pole, signpost, bin, hydrant, tree, personBox, car, bush
 }
 
 /// A static object in the world.
@@ -186,16 +186,21 @@ struct Prop: Sendable {
     /// opaque surface along a ray): its cabin is a roof on four pillars. Parked cars in `veil synth`
     /// recordings keep a solid cabin.
     var seeThroughGlass = false
+    /// Where a bush's leaf clumps lie (a seed of their own, so that each frame shows the same bush).
+    var seed: UInt64 = 0
 
     var semanticClass: SemanticClass {
         switch kind {
         case .pole: .pole
         case .signpost: .trafficSign
         case .bin, .hydrant, .personBox: .staticObject
-        case .tree: .vegetation
+        case .tree, .bush: .vegetation
         case .car: .car
         }
     }
+
+    /// Leaf clumps in a bush.
+    static let bushClumps = 150
 
     /// The prop's shapes seen from `camera`.
     func primitives(camera: CameraPose, owner: Int) -> [Primitive] {
@@ -217,6 +222,22 @@ struct Prop: Sendable {
         case .tree:
             return [prim(.capsule(a: at(Vec3(0, 0, 0)), b: at(Vec3(0, size.y, 0)), radius: size.x / 2), Vec3(0.30, 0.22, 0.15)),
                     prim(.ellipsoid(centre: at(Vec3(0, size.y + 1.2, 0)), radii: Vec3(1.8, 1.5, 1.8), yaw: turn), colour)]
+        case .bush:
+            // A planter 0.5 m high under foliage of leaf clumps 9–16 cm across, scattered through an
+            // ellipsoid up to the bush's height: the gaps between them show what lies behind, as
+            // CARLA's depth camera shows it between the leaves of its plants (their leaves are
+            // masked cut-outs, not surfaces).
+            var parts = [prim(.box(centre: at(Vec3(0, 0.25, 0)), half: Vec3(size.x / 2, 0.25, size.z / 2), yaw: turn), Vec3(0.45, 0.3, 0.2))]
+            let centre = Vec3(0, (0.45 + size.y) / 2, 0), radii = Vec3(size.x / 2, (size.y - 0.45) / 2, size.z / 2)
+            var g = SplitMix64(seed: seed)
+            while parts.count < 1 + Self.bushClumps {
+                let p = Vec3(g.float(-1...1), g.float(-1...1), g.float(-1...1))
+                guard p.x * p.x + p.y * p.y + p.z * p.z <= 1 else { continue }
+                let r = g.float(0.06...0.1)
+                parts.append(prim(.ellipsoid(centre: at(centre + Vec3(p.x * radii.x, p.y * radii.y, p.z * radii.z)), radii: Vec3(r, r * 0.8, r), yaw: turn),
+                                  colour * g.float(0.8...1.15)))
+            }
+            return parts
         case .car:
             let body = Vec3(size.x / 2, size.y * 0.3, size.z / 2)
             var parts = [prim(.box(centre: at(Vec3(0, 0.3 + body.y, 0)), half: body, yaw: turn), colour)]

@@ -33,6 +33,9 @@ public struct SynthOptions: Sendable, Equatable {
     /// Whether the parked cars' windows are seen through, as CARLA's depth and segmentation cameras
     /// see them (the first opaque surface along a ray): their cabins are a roof on four pillars.
     public var seeThroughGlass = false
+    /// Leafy bushes in planters on the sidewalks, whose foliage the depth camera sees through
+    /// between the leaves, as CARLA's does. 0 keeps every seed's recording as it was.
+    public var bushes: Int = 0
     /// People start between 2 m and this distance from the camera.
     public var maxDistance: Float = 40
     /// Fraction of people (not crossing or at an edge) who face the camera.
@@ -62,7 +65,9 @@ public struct SynthOptions: Sendable, Equatable {
         guard width >= 16, height >= 16, width <= 8192, height <= 8192 else { throw fail("--size must be between 16×16 and 8192×8192") }
         guard fov > 10, fov < 170 else { throw fail("--fov must be between 10 and 170 degrees") }
         guard maxDistance >= 3, maxDistance <= 44 else { throw fail("--max-distance must be between 3 and 44 metres") }
-        guard negatives >= 0, negatives <= 200, cars >= 0, cars <= 100 else { throw fail("--negatives and --cars must be small non-negative counts") }
+        guard negatives >= 0, negatives <= 200, cars >= 0, cars <= 100, bushes >= 0, bushes <= 100 else {
+            throw fail("--negatives, --cars and --bushes must be small non-negative counts")
+        }
         guard children >= 0, children <= 1 else { throw fail("--children must be a fraction between 0 and 1") }
         guard cameraHeight >= 0.5, cameraHeight <= 4 else { throw fail("--camera-height must be between 0.5 and 4 metres") }
         guard cameraPitch >= -30, cameraPitch <= 30 else { throw fail("--camera-pitch must be between -30 and 30 degrees") }

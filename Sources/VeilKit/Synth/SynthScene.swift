@@ -63,9 +63,18 @@ public struct SynthScene: Sendable {
             case .hydrant: size = Vec3(g.float(0.25...0.35), g.float(0.6...0.85), 0); colour = Vec3(0.75, 0.12, 0.1)
             case .tree: size = Vec3(g.float(0.2...0.45), g.float(2.5...4), 0); colour = Vec3(0.2, g.float(0.35...0.5), 0.15)
             case .personBox: size = Vec3(g.float(0.45...0.6), g.float(1.6...1.9), g.float(0.3...0.5))
-            case .car: size = Vec3(1.85, 1.45, 4.4)
+            case .car, .bush: size = Vec3(1.85, 1.45, 4.4)
             }
             props.append(Prop(kind: kind, x: x, z: z, yaw: g.float(-0.4...0.4), size: size, colour: colour))
+        }
+        // Bushes come from a generator of their own, so that the rest of a seed's recording stays
+        // as it was without them.
+        var b = SplitMix64(seed: options.seed &* 0x9E37_79B9_7F4A_7C15 &+ 29)
+        for _ in 0..<options.bushes {
+            let side: Float = b.unit() < 0.5 ? 1 : -1
+            let size = Vec3(b.float(0.8...1.4), b.float(1.1...1.8), b.float(0.6...1.0))
+            props.append(Prop(kind: .bush, x: side * b.float((roadHalfWidth + 0.6)...(roadHalfWidth + sidewalkWidth - 0.6)), z: b.float(3...40),
+                              yaw: b.float(-0.4...0.4), size: size, colour: Vec3(0.18, b.float(0.35...0.5), 0.12), seed: b.next()))
         }
         self.props = props
 

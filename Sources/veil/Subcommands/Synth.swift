@@ -25,6 +25,8 @@ extension VeilCommand {
         @Option(help: "Parked cars along the kerbs.") var cars = 4
         @Flag(help: "Parked cars whose windows the depth and segmentation cameras see through, as CARLA's do.")
         var seeThroughGlass = false
+        @Option(help: "Leafy bushes in planters on the sidewalks, seen through between their leaves as CARLA's depth camera sees plants.")
+        var bushes = 0
         @Option(help: "Vehicle speed in m/s (default: from the seed, 0–4).") var speed: Float?
         @Option(help: "People start between 2 m and this distance.") var maxDistance: Float = 40
         @Option(help: "Fraction of people who face the camera (0–1).") var facing: Float = 0.45
@@ -61,6 +63,7 @@ extension VeilCommand {
             o.negatives = negatives
             o.cars = cars
             o.seeThroughGlass = seeThroughGlass
+            o.bushes = bushes
             o.speed = speed
             o.noise = noise
             o.maxDistance = maxDistance

@@ -254,6 +254,25 @@ enum SynthFixtures {
         #expect(glass.semantic[body] == SemanticClass.car.rawValue && solid.depth[body] == glass.depth[body])
     }
 
+    @Test func aBushShowsWhatLiesBehindItBetweenItsLeaves() throws {
+        // A bush 1.6 m high on a planter, its middle 6 m straight ahead, seen from 1.6 m at 640×480
+        // (fx = fy = 320): its foliage fills rows 255–290 and columns 300–340. The leaves hide most
+        // of the road behind, as the foliage of CARLA's plants does; between them the road shows,
+        // 8 m away or more, as CARLA's depth camera shows it through a plant. The same leaves
+        // show in every frame.
+        var options = SynthOptions()
+        options.frames = 2; options.width = 640; options.height = 480; options.speed = 0
+        let bush = Prop(kind: .bush, x: 0, z: 6, yaw: 0, size: Vec3(1.2, 1.6, 0.8), colour: Vec3(0.2, 0.4, 0.1), seed: 7)
+        let renderer = SynthRenderer(scene: SynthScene(options: options, people: [], props: [bush]))
+        let (first, second) = (renderer.render(frame: 1), renderer.render(frame: 2))
+        let foliage = (255...290).flatMap { y in (300...340).map { y * 640 + $0 } }
+        let leaves = foliage.filter { first.semantic[$0] == SemanticClass.vegetation.rawValue && first.depth[$0] < 7 }.count
+        let through = foliage.filter { first.depth[$0] > 8 }.count
+        #expect(leaves >= foliage.count * 3 / 4, "\(leaves) of \(foliage.count) pixels are leaves")
+        #expect(through >= 30, "the road shows through \(through) pixels")
+        #expect(first.depth == second.depth)
+    }
+
     @Test func aCameraLookingDownSeesTheGroundTiltedByItsPitch() throws {
         // Looking down 15° from 1.6 m: the ground's normal leans 15° toward the camera (camera y is
         // down, z forward), the mount height is unchanged, and the horizon rises out of the frame's
