@@ -86,6 +86,9 @@ public struct DepthPersonDetector: Sendable {
         /// How much of a head shows below its top, at its own depth, in one column of its top at
         /// least, unless something nearer hides it or the frame ends.
         public var minBelowTop: Float = 0.1
+        /// How far the surface at a top may go on above it, past anything nearer right over it,
+        /// for the top to be a head's: a head cut by something shows at most its own 0.3 m above the cut.
+        public var maxSurfaceAbove: Float = 0.4
         /// An occluding top edge: the pixel above lies at least this much farther, plus this much per
         /// metre of depth. Small for exact depth (CARLA's), which finds a person within a few
         /// centimetres of a wall behind them; `forSensorDepth` raises it above a real camera's noise.
@@ -492,6 +495,28 @@ public struct DepthPersonDetector: Sendable {
             }
             return true
         }
+        // Whether the surface at column `n`'s top goes on above it for `maxSurfaceAbove` or more,
+        // past anything nearer (up to a metre of it) right over the top: then the top is only
+        // where its region stops (a facade seen through a gap in a bush's leaves, parted from the
+        // rest of the facade by the leaves or by the coarse grid), not a crown, which has
+        // something farther over it or over what hides it.
+        func surfaceGoesOnAbove(_ n: Int) -> Bool {
+            let x = box.x0 + n, z = topDepth[n]
+            var y = topRow[n] - 1
+            let lowest = max(0, topRow[n] - Int(1.0 * fy / z))
+            while y >= lowest, depth.metres[y * w + x] == DepthMap.noReading || Self.isNearer(depth.metres[y * w + x], than: z) { y -= 1 }
+            guard y >= 0, abs(depth.metres[y * w + x] - z) <= p.occludingStep(z) else { return false }
+            // Up the surface, pixel to pixel within a depth step.
+            let rows = Int((p.maxSurfaceAbove * fy / z).rounded(.up))
+            var last = z
+            for run in 0..<rows {
+                guard y - run >= 0 else { return false }
+                let m = depth.metres[(y - run) * w + x]
+                guard abs(m - last) < Self.step(last) else { return false }
+                last = m
+            }
+            return true
+        }
         var heads: [HeadRegion] = []
         // Local maxima of the top profile, highest first; each claims its plateau.
         var maxima: [Int] = []
@@ -587,6 +612,7 @@ public struct DepthPersonDetector: Sendable {
             // looks through glass), cut into head-sized pieces. A sliver of a head, cut by a side of
             // the frame or by something nearer, may be the side of its outline, which curves away.
             if !touchesSide, !cutByNearer, !(left...right).contains(where: { showsBelowTop($0) }) { continue }
+            if surfaceGoesOnAbove(c) { continue }
             if headWidth < p.minHeadWidth, !touchesSide, !cutByNearer, right - left + 1 >= 3 || occluding { continue }
             // A top one column wide, whole, where even the narrowest crown would span two: the end of
             // an edge (a parked car's roof seen along its length 20–40 m away), not a head.
