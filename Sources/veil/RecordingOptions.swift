@@ -49,14 +49,18 @@ struct RecordingOptions: ParsableArguments {
                      carlaVersion: carlaVersion)
     }
 
-    /// Opens the recording at `path` with these options, warning on stderr when a recording that is
-    /// not CARLA's gives no intrinsics: the detector measures people in metres through them.
+    /// Opens the recording at `path` with these options, warning on stderr when a recording with
+    /// depth gives no intrinsics: the detector measures people in metres through them. CARLA's own
+    /// files do not hold the camera's field of view, and its recorders often set one other than the
+    /// default 90° (carla-dataset-runner, which recorded the real town sample, sets 110°).
     func open(_ path: String) throws -> Recording {
         let recording = try Recording(at: URL(fileURLWithPath: path), overrides: overrides)
-        if recording.layout != .carla, recording.hasDepth, !recording.camera.hasIntrinsics {
+        if recording.hasDepth, !recording.camera.hasIntrinsics {
+            let advice = recording.layout == .carla
+                ? "CARLA's files do not record it, and recorders often set another (carla-dataset-runner sets 110°): pass the camera's fov attribute with --fov."
+                : "A real camera's differs (a RealSense D435's colour is about 69°): pass its intrinsics with --fx --fy or camera.json."
             FileHandle.standardError.write(Data(("veil: warning: \(recording.root.path) gives no intrinsics (camera.json, --fov or --fx/--fy),"
-                + " so CARLA's 90° field of view is assumed; a real camera's differs (a RealSense D435's colour is about 69°),"
-                + " and people measured through wrong intrinsics may be missed.\n").utf8))
+                + " so CARLA's default 90° field of view is assumed. \(advice) People measured through wrong intrinsics may be missed.\n").utf8))
         }
         return recording
     }

@@ -46,6 +46,25 @@ import Testing
         #expect(text.stdout.contains("(assumed: CARLA's default 90°"), "\(text.stdout)")
     }
 
+    /// CARLA's own files do not hold the camera's field of view. Without camera.json, --fov or
+    /// --fx --fy, every command that reads the depth says on stderr that 90° is assumed, and how
+    /// to give the camera's own; with any of them it says nothing.
+    @Test func aCarlaRecordingWithoutItsFieldOfViewIsWarnedAbout() throws {
+        let recording = try AnonymizeCommandTests.recording(frames: 1, people: 1)
+        defer { try? FileManager.default.removeItem(at: recording) }
+        let given = try CLI.run(["detect", recording.path])
+        #expect(given.status == 0 && !given.stderr.contains("warning"), "\(given.stderr)")
+        try FileManager.default.removeItem(at: recording.appendingPathComponent("camera.json"))
+        for command in ["inspect", "detect"] {
+            let assumed = try CLI.run([command, recording.path])
+            #expect(assumed.status == 0, "\(assumed.stderr)")
+            #expect(assumed.stderr.contains("warning: \(recording.path) gives no intrinsics") && assumed.stderr.contains("--fov"),
+                    "\(command): \(assumed.stderr)")
+        }
+        let withFOV = try CLI.run(["detect", recording.path, "--fov", "90"])
+        #expect(withFOV.status == 0 && !withFOV.stderr.contains("warning"), "\(withFOV.stderr)")
+    }
+
     @Test func colourOnlySampleHasNullDepthAndGroundTruth() throws {
         guard let samples = SharedSamples.root else { return }
         let result = try CLI.run(["inspect", samples.appendingPathComponent("walker-closeup").path, "--json"])
