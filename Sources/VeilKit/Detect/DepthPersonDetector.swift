@@ -517,6 +517,35 @@ public struct DepthPersonDetector: Sendable {
             }
             return true
         }
+        // Whether column `n`'s top is the far edge of a level surface coming toward the camera: in
+        // the rows below it, two or more in a row lie as high as the top (within 2 cm a metre of
+        // depth, for the fitted ground's tilt, and a fifth of a row's height), each as high as the
+        // one before, until the surface has come a depth step (and 0.3 m) nearer. Seen at a
+        // grazing angle, a car's body top through its windows (CARLA's depth camera looks through
+        // glass), a roof or a deck breaks into strips a row high, each a region whose far edge is
+        // a top over nothing; a crown drops a row's height from row to row. One level row is not
+        // enough: a tiny head 28–46 m away one row over something nearer, whose top happens to be
+        // as high, would be lost.
+        func isFarEdgeOfLevelSurface(_ n: Int) -> Bool {
+            let x = box.x0 + n, z = topDepth[n], top = topHeight[n]
+            @inline(__always) func isLevel(_ hm: Float, at m: Float, with h0: Float, at z0: Float) -> Bool {
+                abs(hm - h0) <= 0.02 * min(max(0, z0 - m), 2) + 0.2 * z0 / fy
+            }
+            var level = 0
+            var (lastDepth, lastHeight) = (z, top)
+            for y in (topRow[n] + 1)...(topRow[n] + max(3, Int((0.5 * fy / z).rounded()))) {
+                guard y < h else { return false }
+                let m = depth.metres[y * w + x]
+                if m == DepthMap.noReading { continue }
+                guard m != DepthMap.beyondRange else { return false }
+                let hm = height(x, y, m)
+                guard isLevel(hm, at: m, with: top, at: z), isLevel(hm, at: m, with: lastHeight, at: lastDepth) else { return false }
+                (lastDepth, lastHeight) = (m, hm)
+                level += 1
+                if level >= 2, z - m >= max(0.3, Self.step(z)) { return true }
+            }
+            return false
+        }
         var heads: [HeadRegion] = []
         // Local maxima of the top profile, highest first; each claims its plateau.
         var maxima: [Int] = []
@@ -613,6 +642,7 @@ public struct DepthPersonDetector: Sendable {
             // the frame or by something nearer, may be the side of its outline, which curves away.
             if !touchesSide, !cutByNearer, !(left...right).contains(where: { showsBelowTop($0) }) { continue }
             if surfaceGoesOnAbove(c) { continue }
+            if isFarEdgeOfLevelSurface((left + right) / 2) { continue }
             if headWidth < p.minHeadWidth, !touchesSide, !cutByNearer, right - left + 1 >= 3 || occluding { continue }
             // A top one column wide, whole, where even the narrowest crown would span two: the end of
             // an edge (a parked car's roof seen along its length 20–40 m away), not a head.
