@@ -223,7 +223,7 @@ struct Prop: Sendable {
             return [prim(.capsule(a: at(Vec3(0, 0, 0)), b: at(Vec3(0, size.y, 0)), radius: size.x / 2), Vec3(0.30, 0.22, 0.15)),
                     prim(.ellipsoid(centre: at(Vec3(0, size.y + 1.2, 0)), radii: Vec3(1.8, 1.5, 1.8), yaw: turn), colour)]
         case .bush:
-            // A planter 0.5 m high under foliage of leaf clumps 9–16 cm across, scattered through an
+            // A planter 0.5 m high under foliage of leaf clumps 12–20 cm across, scattered through an
             // ellipsoid up to the bush's height: the gaps between them show what lies behind, as
             // CARLA's depth camera shows it between the leaves of its plants (their leaves are
             // masked cut-outs, not surfaces).

@@ -63,7 +63,7 @@ public struct SynthScene: Sendable {
             case .hydrant: size = Vec3(g.float(0.25...0.35), g.float(0.6...0.85), 0); colour = Vec3(0.75, 0.12, 0.1)
             case .tree: size = Vec3(g.float(0.2...0.45), g.float(2.5...4), 0); colour = Vec3(0.2, g.float(0.35...0.5), 0.15)
             case .personBox: size = Vec3(g.float(0.45...0.6), g.float(1.6...1.9), g.float(0.3...0.5))
-            case .car, .bush: size = Vec3(1.85, 1.45, 4.4)
+            case .car, .bush: size = Vec3(1.85, 1.45, 4.4)  // cars and bushes are placed apart, never as negatives
             }
             props.append(Prop(kind: kind, x: x, z: z, yaw: g.float(-0.4...0.4), size: size, colour: colour))
         }
