@@ -89,16 +89,13 @@ public struct CameraConfig: Sendable, Equatable, Codable {
         return merged
     }
 
-    /// Whether the intrinsics are given (a field of view, or both focal lengths), not defaulted.
+    /// Whether the intrinsics are given (a field of view, or both focal lengths); without them
+    /// `intrinsics(width:height:)` falls back on CARLA's default 90°.
     public var hasIntrinsics: Bool { fov != nil || (fx != nil && fy != nil) }
 
     /// What TUM RGB-D documents for its sequences: 5000 depth units a metre and the default
     /// intrinsics of its 640×480 Kinect images.
     public static let tumDefaults = CameraConfig(fx: 525, fy: 525, cx: 319.5, cy: 239.5, width: 640, height: 480, depthScale: 0.0002)
-
-    /// Whether `intrinsics(width:height:)` falls back on CARLA's default 90°: neither fx and fy nor
-    /// a field of view is given.
-    public var assumesDefaultFOV: Bool { fov == nil && (fx == nil || fy == nil) }
 
     /// The intrinsics for frames `width`×`height`: explicit fx/fy (scaled if the file names another
     /// size), else the field of view, else CARLA's default 90°.

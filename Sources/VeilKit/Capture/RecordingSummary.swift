@@ -208,7 +208,7 @@ public struct RecordingSummary: Sendable, Codable, Equatable {
         self.width = width
         self.height = height
         intrinsics = recording.camera.intrinsics(width: width, height: height)
-        intrinsicsAssumed = recording.camera.assumesDefaultFOV
+        intrinsicsAssumed = !recording.camera.hasIntrinsics
         if !values.isEmpty {
             values.sort()
             depthM = DepthStatistics(min: Double(values[0]), median: Double(values[values.count / 2]),
