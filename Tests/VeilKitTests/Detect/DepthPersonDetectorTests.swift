@@ -394,6 +394,14 @@ import Testing
         Self.expectCovered(4, pixels: 1500, heads: heads, score: score, truth: truth)
     }
 
+    /// `Scripts/bench-detect`'s close-by recording 213: a woman's head 2.4 m away touches, as high,
+    /// the head of a man 0.25 m before her, which hides her shoulder on that side. Her head was left
+    /// bare (6.8% covered, by his window).
+    @Test func aHeadWhoseShoulderANearerHeadHidesIsCovered() throws {
+        let (heads, score, truth) = try Self.searchBenchFrame(12174, "213 90 800x600 3 6")
+        Self.expectCovered(2, pixels: 600, heads: heads, score: score, truth: truth)
+    }
+
     /// Frame 69930 of `veil synth --size 1280x720 --fov 69 --people 6 --frames 20 --seed 216
     /// --max-distance 4` (a camera with a RealSense's field of view among people close by): a man
     /// 1.6 m away stands beside a taller man, their heads touching in the image. Between them the
