@@ -30,6 +30,9 @@ public struct DepthPersonDetector: Sendable {
         /// How far behind an accepted head a lower top lies when it is a child just behind that
         /// adult: farther than the adult's own shoulders ever lie, near enough to share a region.
         public var childBehind: Range<Float> = 0.3..<0.7
+        /// Two tops less than this apart in height may both be heads close together; a shoulder lies
+        /// 0.2 m or more below its own head.
+        public var headsAsHigh: Float = 0.15
         public var minTorsoWidth: Float = 0.18
         /// The torso's minimum where the head is expected `closeHeadPixels` tall or more (0.14 m
         /// then spans 18 px or more): a slim person in profile, arms swinging clear, is only
@@ -246,13 +249,25 @@ public struct DepthPersonDetector: Sendable {
     /// below its top, between its centre and `other`'s window. Holes are no proof either way.
     static func isBackgroundBetween(_ head: HeadRegion, at z: Float, and other: HeadRegion, depth: DepthMap, intrinsics k: Intrinsics) -> Bool {
         let fy = Float(k.fy)
-        let y = headTopRow(of: head, at: z, fy: fy) + Int(max(1, (0.05 * fy / z).rounded()))
-        guard y >= 0, y < depth.height else { return false }
         let centre = (head.box.x0 + head.box.x1) / 2
         let (x0, x1) = other.box.x0 > centre ? (centre, other.box.x0) : (other.box.x1, centre)
         guard x0 <= x1 else { return false }
-        let far = z + Self.step(z)
-        return (x0...x1).contains { depth.metres[y * depth.width + $0] > far }
+        return showsBackground(below: headTopRow(of: head, at: z, fy: fy), at: z, columns: x0...x1, depth: depth, fy: fy)
+    }
+
+    /// Whether something farther than a depth step behind a top at row `top` and depth `z` shows on
+    /// the row 5 cm below it, in `columns`, over `run` columns side by side. Holes are no proof
+    /// either way.
+    static func showsBackground(below top: Int, at z: Float, columns: ClosedRange<Int>, depth: DepthMap, fy: Float, run: Int = 1) -> Bool {
+        let y = top + Int(max(1, (0.05 * fy / z).rounded()))
+        guard y >= 0, y < depth.height else { return false }
+        let far = z + step(z)
+        var shown = 0
+        for x in columns {
+            shown = depth.metres[y * depth.width + x] > far ? shown + 1 : 0
+            if shown >= run { return true }
+        }
+        return false
     }
 
     /// Whether `head` lies at the torso of another head's person: from 0.1 m nearer to 0.3 m
@@ -444,6 +459,8 @@ public struct DepthPersonDetector: Sendable {
             let point = SIMD3<Float>((Float(x) - cx) / fx * m, (Float(y) - cy) / fy * m, m)
             return ground?.height(point) ?? -point.y
         }
+        // How many rows tall a head at depth `m` is expected to be.
+        func expectedHeadPixels(at m: Float) -> Float { 0.23 * fy / m }
         // Top profile: first region pixel of each column, its height and depth.
         var topRow = [Int](repeating: -1, count: bw)
         var topHeight = [Float](repeating: -.infinity, count: bw)
@@ -576,8 +593,8 @@ public struct DepthPersonDetector: Sendable {
                         // cabin has such tops too (8 more false heads on a fresh recording, 8 from
                         // a bumper).
                         let behind = topDepth[n] - topDepth[c]
-                        if 0.23 * fy / topDepth[c] >= p.closeHeadPixels,
-                           behind >= Self.occluderGap(topDepth[c]) || behind >= 0.1 && topHeight[n] - topHeight[c] < 0.15 { break }
+                        if expectedHeadPixels(at: topDepth[c]) >= p.closeHeadPixels,
+                           behind >= Self.occluderGap(topDepth[c]) || behind >= 0.1 && topHeight[n] - topHeight[c] < p.headsAsHigh { break }
                         // Higher and nearer, by an occluding edge: something in front of this top (the
                         // arm of an adult walking beside a child, the child on the far side).
                         if topDepth[c] - topDepth[n] >= p.occludingStep(topDepth[c]) { parted = true }
@@ -596,6 +613,7 @@ public struct DepthPersonDetector: Sendable {
         for c in maxima where !claimed[c] {
             let z = topDepth[c]
             let peak = topHeight[c]
+            let expectedPixels = expectedHeadPixels(at: z)
             // An accepted head 0.2–0.8 m aside, within 0.5 m of depth and at least 0.35 m higher: an
             // adult beside a child. (An adult's own shoulder tops lie 0.25–0.32 m below their head's:
             // at 0.2 m, a man's far shoulder 2.2 m away, behind his head, passed as a child's head.)
@@ -612,8 +630,8 @@ public struct DepthPersonDetector: Sendable {
             // beside a man's 0.23 m before her and 2 cm higher was 13% covered; close-by recordings:
             // recall 0.993 → 0.995, leaked 0.17% → 0.13%, no more false heads; at every distance,
             // 3 more false heads 9–28 m away on the rolled rig, the stereo close-by set and bushes).
-            if besideTaller[c], adult == nil, !(0.23 * fy / z >= p.closeHeadPixels && accepted.contains { other in
-                Float(abs(other.column - c)) * z / fx <= 0.3 && z - other.depth >= Self.step(z) && abs(other.peak - peak) < 0.15
+            if besideTaller[c], adult == nil, !(expectedPixels >= p.closeHeadPixels && accepted.contains { other in
+                Float(abs(other.column - c)) * z / fx <= 0.3 && z - other.depth >= Self.step(z) && abs(other.peak - peak) < p.headsAsHigh
             }) { continue }
             var left = c, right = c
             // Plateau: neighbouring columns whose top lies within 0.1 m below the peak, on the same
@@ -629,7 +647,6 @@ public struct DepthPersonDetector: Sendable {
             let headWidth = Float(right - left + 1) * z / fx
             let touchesSide = (box.x0 + left == 0) || (box.x0 + right == w - 1)
             if ground != nil, peak < p.minTopHeight || peak > p.maxTopHeight { continue }
-            let expectedPixels = 0.23 * fy / z
             // Below `minHeadPixels`, only the top of a whole person standing free.
             if expectedPixels < p.minHeadPixels {
                 guard expectedPixels >= p.minWholePersonHeadPixels, ground != nil, peak <= p.maxWholePersonTop,
@@ -698,16 +715,8 @@ public struct DepthPersonDetector: Sendable {
             // shoulder's notch beside the neck passed too (2 more false heads); with any pixel of
             // background, 50 more.
             @inline(__always) func backgroundShows(toward column: Int) -> Bool {
-                let y = topRow[c] + Int(max(1, (0.05 * fy / z).rounded()))
-                guard y < h else { return false }
-                let far = z + Self.step(z)
-                let needed = max(2, Int((0.08 * fx / z).rounded()))
-                var run = 0
-                for n in min(column, centre)...max(column, centre) {
-                    run = depth.metres[y * w + box.x0 + n] > far ? run + 1 : 0
-                    if run >= needed { return true }
-                }
-                return false
+                Self.showsBackground(below: topRow[c], at: z, columns: (box.x0 + min(column, centre))...(box.x0 + max(column, centre)),
+                                     depth: depth, fy: fy, run: max(2, Int((0.08 * fx / z).rounded())))
             }
             if accepted.contains(where: { other in
                 Float(abs(other.column - centre)) * z / fx < 0.3 && abs(other.depth - z) < Self.step(z) && z - other.depth < p.childBehind.lowerBound && other.peak - peak > p.shoulderDrop
@@ -727,7 +736,7 @@ public struct DepthPersonDetector: Sendable {
                 // 0.25 m before her, as high, was left bare; close-by recordings: head recall 0.987 →
                 // 0.990, no more false heads anywhere). A head 0.15 m or more higher may be this
                 // top's own, nearer than its shoulder (a camera 25° down: 10 more false heads).
-                if accepted.contains(where: { Float(abs($0.column - n)) * $0.depth / fx <= p.headHalfWidth && z - $0.depth >= Self.step(z) && $0.peak - peak < 0.15 }) { return true }
+                if accepted.contains(where: { Float(abs($0.column - n)) * $0.depth / fx <= p.headHalfWidth && z - $0.depth >= Self.step(z) && $0.peak - peak < p.headsAsHigh }) { return true }
                 // Something as high 0.25 m aside is another head when the profile dips between the
                 // two: at least 1.5 cm of columns 6–70 cm below the top (shoulders, or two heads side
                 // by side that touch below their crowns, as in a crowd). A flat top (a car roof, a
