@@ -10,8 +10,12 @@ public struct SynthScene: Sendable {
     public let frameNumbers: [Int]
     let roadHalfWidth: Float
     let sidewalkWidth: Float
+    /// How far from the street's middle people walk: the sidewalks' outer edge, 0.4 m short of the
+    /// facades (a body is 0.3–0.5 m across).
+    let walkableHalfWidth: Float
     let speed: Float
-    let people: [SynthPerson]
+    /// Everyone in the scene, as at the first frame (tests move one to a known place).
+    var people: [SynthPerson]
     let props: [Prop]
     let textureSeed: UInt32
     /// Objects wrap around the camera between these distances, so long recordings stay populated.
@@ -27,6 +31,7 @@ public struct SynthScene: Sendable {
         var g = SplitMix64(seed: options.seed &* 0x2545_F491_4F6C_DD1D &+ 17)
         roadHalfWidth = g.float(3.5...5.0)
         sidewalkWidth = g.float(3.0...4.5)
+        walkableHalfWidth = roadHalfWidth + sidewalkWidth - 0.4
         speed = options.speed ?? g.float(0...4)
         textureSeed = UInt32(truncatingIfNeeded: g.next())
         var number = 1000 + Int(g.next() % 90_000)
@@ -38,7 +43,7 @@ public struct SynthScene: Sendable {
         frameNumbers = numbers
 
         let halfFOV = Float(tan(options.fov * .pi / 360))
-        let walkable = roadHalfWidth + sidewalkWidth - 0.4
+        let walkable = walkableHalfWidth
         // Parked cars along both kerbs.
         var props: [Prop] = []
         for i in 0..<options.cars {
@@ -87,11 +92,15 @@ public struct SynthScene: Sendable {
             if options.children > 0, let parent = people.last, parent.identity.height >= 1.5, g.unit() < options.children {
                 identity.height = g.float(1.0...1.4)
                 let side: Float = g.unit() < 0.5 ? 1 : -1
-                let aside = side * g.float(0.4...0.6), along = g.float(-0.2...0.2)
+                var aside = side * g.float(0.4...0.6)
+                let along = g.float(-0.2...0.2)
                 let p = parent.position(at: 0)
                 let (s, c) = (sinf(parent.yaw), cosf(parent.yaw))
+                // On the adult's other side where this one would be off the sidewalk (an adult at its edge).
+                if abs(p.x + aside * c + along * s) > walkable { aside = -aside }
                 people.append(SynthPerson(id: i + 1, identity: identity, identityIndex: i,
-                                          startX: p.x + aside * c + along * s, startZ: p.z - aside * s + along * c, yaw: parent.yaw,
+                                          startX: max(-walkable, min(walkable, p.x + aside * c + along * s)),
+                                          startZ: p.z - aside * s + along * c, yaw: parent.yaw,
                                           speed: parent.speed, phase: g.float(0...(2 * .pi)), headTurn: g.float(-0.3...0.3)))
                 continue
             }
@@ -102,9 +111,10 @@ public struct SynthScene: Sendable {
                 z = 2 + (options.maxDistance - 2) * powf(g.unit(), 1.25)
                 let visibleHalf = z * halfFOV
                 if category < 0.15 {
-                    // At a frame edge, walking in or out.
+                    // At a frame edge, walking in or out; where the edge of the view lies inside the
+                    // buildings (farther than about 7 m), at the sidewalk's outer edge.
                     let side: Float = g.unit() < 0.5 ? 1 : -1
-                    x = side * (visibleHalf + g.float(-0.6...0.4))
+                    x = side * min(visibleHalf + g.float(-0.6...0.4), walkable)
                     yaw = side * (g.unit() < 0.6 ? -Float.pi / 2 : Float.pi / 2)
                     walking = true
                 } else if category < 0.3 {
@@ -114,7 +124,7 @@ public struct SynthScene: Sendable {
                 } else if category < 0.4, let previous = people.last {
                     // Beside and behind the previous person: overlapping at a different depth.
                     let p = previous.position(at: 0)
-                    x = p.x + g.float(-0.5...0.5)
+                    x = max(-walkable, min(walkable, p.x + g.float(-0.5...0.5)))
                     z = p.z + g.float(0.8...2.5)
                     yaw = g.unit() < 0.5 ? Float.pi + g.float(-0.5...0.5) : g.float(-Float.pi...Float.pi)
                 } else {
@@ -143,6 +153,7 @@ public struct SynthScene: Sendable {
         intrinsics = Intrinsics(fov: options.fov, width: options.width, height: options.height)
         self.roadHalfWidth = roadHalfWidth
         self.sidewalkWidth = sidewalkWidth
+        walkableHalfWidth = roadHalfWidth + sidewalkWidth - 0.4
         speed = options.speed ?? 0
         textureSeed = UInt32(truncatingIfNeeded: options.seed)
         frameNumbers = Array(1...options.frames)
@@ -173,9 +184,11 @@ public struct SynthScene: Sendable {
     func personPlacement(_ person: SynthPerson, at time: Float, camera: CameraPose) -> SynthPerson {
         var placed = person
         let p = person.position(at: time)
-        let limit = roadHalfWidth + sidewalkWidth + 2
+        // Walking off one sidewalk's outer edge, into the facade, they come back at the other's. (No
+        // one stands beyond that edge but where a test puts them: against a wall.)
+        let limit = walkableHalfWidth
         var x = p.x
-        if abs(x) > limit { x = (x + limit).truncatingRemainder(dividingBy: 2 * limit); if x < 0 { x += 2 * limit }; x -= limit }
+        if person.speed > 0, abs(x) > limit { x = (x + limit).truncatingRemainder(dividingBy: 2 * limit); if x < 0 { x += 2 * limit }; x -= limit }
         let z = Self.wrap(p.z, cameraZ: camera.z)
         // Re-anchor so position(at: time) lands on the wrapped point.
         placed.startX = x - sinf(person.yaw) * person.speed * time
