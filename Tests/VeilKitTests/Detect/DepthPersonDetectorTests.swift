@@ -406,6 +406,25 @@ import Testing
         Self.expectCovered(person, pixels: 800, heads: heads, score: score, truth: truth)
     }
 
+    /// Frame 84519 of `veil synth --size 1280x720 --people 12 --frames 16 --seed 306 --lighting
+    /// overcast --camera-height 1.0` (Scripts/bench-detect's bumper rig): someone 8.4 m away walks
+    /// 0.5 m before a taller person along a building, and their top profile rises on into the
+    /// other's head. A head 17 px tall, under the close-up 30 px, was left bare.
+    @Test func aHeadBesideAHigherOneBehindIsAHeadOfItsOwnAtEightMetres() throws {
+        let (heads, score, truth) = try Self.searchRecordingFrame(84519, people: 12, frames: 16, seed: 306, lighting: .overcast,
+                                                                  camera: (1.0, 0, 0))
+        Self.expectCovered(12, pixels: 150, heads: heads, score: score, truth: truth)
+    }
+
+    /// Frame 31290 of `veil synth --size 1280x720 --people 12 --frames 60 --seed 80`: someone 9.8 m
+    /// away walks 0.1 m before a taller person, their heads touching, theirs 0.18 m lower, where the
+    /// taller one's shoulder would be; their own shoulder shows 0.24 m below their top on the other
+    /// side. The head was taken for the taller one's shoulder (43% covered).
+    @Test func aShorterHeadTouchingATallerOneIsNoShoulderOfIt() throws {
+        let (heads, score, truth) = try Self.searchRecordingFrame(31290, people: 12, frames: 60, seed: 80)
+        Self.expectCovered(6, pixels: 100, heads: heads, score: score, truth: truth)
+    }
+
     /// `Scripts/bench-detect`'s close-by recording 212: a woman 1.56 m tall, 2.8 m away, her head
     /// 0.27 m aside and 0.22 m below a taller man's 0.12 m behind her, as his shoulder would lie. But
     /// the street 40–120 m away shows between the two heads for 0.1 m, 5 cm below her top, where a
