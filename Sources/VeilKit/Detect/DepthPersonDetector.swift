@@ -716,6 +716,8 @@ public struct DepthPersonDetector: Sendable {
             let sliverAllowance: Float = cutEndIsNearer ? 0.1 : 0
             if right > left, abs(topDepth[right] - topDepth[left]) > max(0.12, 1.2 * headWidth) + p.endNoisePerMetre * z + sliverAllowance { continue }
             let centre = (left + right) / 2
+            // Columns from this top's centre to where its shoulders lie.
+            let offset = Int((p.shoulderOffset * fx / z).rounded())
             // A lower peak beside an accepted head is that person's shoulder, not another head; a
             // shoulder lies well below its head's top, the head of someone walking alongside does not.
             // Nor does a shoulder lie 0.3 m or more behind its head: that is a child just behind
@@ -741,8 +743,7 @@ public struct DepthPersonDetector: Sendable {
             // Whether the profile on this top's side away from `column`, within 0.25 m of its centre
             // and at its depth, lies where its own shoulder would (`ownShoulderDrop` below it).
             @inline(__always) func showsOwnShoulder(awayFrom column: Int) -> Bool {
-                let reach = Int((p.shoulderOffset * fx / z).rounded())
-                let (lo, hi) = column < centre ? (right + 1, min(bw - 1, centre + reach)) : (max(0, centre - reach), left - 1)
+                let (lo, hi) = column < centre ? (right + 1, min(bw - 1, centre + offset)) : (max(0, centre - offset), left - 1)
                 guard lo <= hi else { return false }
                 return (lo...hi).contains { n in
                     topRow[n] >= 0 && abs(topDepth[n] - z) < Self.step(z) && p.ownShoulderDrop.contains(peak - topHeight[n])
@@ -752,7 +753,6 @@ public struct DepthPersonDetector: Sendable {
                 Float(abs(other.column - centre)) * z / fx < 0.3 && abs(other.depth - z) < Self.step(z) && z - other.depth < p.childBehind.lowerBound && other.peak - peak > p.shoulderDrop
                     && !backgroundShows(toward: other.column) && !isHeadBeside(other)
             }) { continue }
-            let offset = Int((p.shoulderOffset * fx / z).rounded())
             var besideSurfaceBehind = false
             // Per side: whether it passes, and whether only because something clearly taller stands
             // right beside this top (a child beside an adult).
