@@ -11,6 +11,8 @@ import Foundation
 ///    body at least 0.18 m wide (0.14 m close up) 0.45–0.7 m below the top (or hidden by something
 ///    nearer, or cut by the frame). Poles, signposts, trunks, bins, hydrants and person-sized boxes
 ///    fail one of these.
+/// 4. The parts of a region 0.35 m or more nearer than a head found in it are searched again as a
+///    region of their own, for a child just in front of an adult.
 ///
 /// Without a ground plane (no floor in view) heights are measured from the camera, and the absolute
 /// height test is skipped.
@@ -30,6 +32,9 @@ public struct DepthPersonDetector: Sendable {
         /// How far behind an accepted head a lower top lies when it is a child just behind that
         /// adult: farther than the adult's own shoulders ever lie, near enough to share a region.
         public var childBehind: Range<Float> = 0.3..<0.7
+        /// How much nearer than an accepted head the parts of its region lie that are searched again
+        /// on their own, for a child standing in front of that adult (`frontLayers`).
+        public var frontLayerGap: Float = 0.35
         /// Two tops less than this apart in height may both be heads close together; a shoulder lies
         /// 0.2 m or more below its own head.
         public var headsAsHigh: Float = 0.15
@@ -171,6 +176,25 @@ public struct DepthPersonDetector: Sendable {
         for region in regions {
             let found = findHeads(region, depth: depth, intrinsics: k, ground: ground)
             heads += found
+            // A child just in front of an adult shares the adult's region (0.35 m is within a depth
+            // step 10 m away), the child's head inside the adult's outline, under the adult's head:
+            // no top of the region. The parts nearer than each head found are searched on their
+            // own; a head there counts where it lies 0.35 m or more below that head and within
+            // 0.8 m aside (an adult beside a child, as in `findHeads`), and its layer reaches a
+            // standing person's feet (a leaf clump before a false head in a bush does not).
+            // Children's recordings: recall 0.891 → 0.944, leaked 3.13% → 1.53%, no more false
+            // heads, every other set identical. Without the two tests, 29 more false heads over
+            // all sets (cars before a person 23–28 m away, leaf clumps); with the feet alone, 8
+            // more in bushes.
+            for (layer, adult) in frontLayers(of: region, before: found, depth: depth) {
+                for head in findHeads(layer, depth: depth, intrinsics: k, ground: ground)
+                    where !heads.contains(where: { $0.box.iou(head.box) > 0.1 }) {
+                    guard let z = head.depth, let za = adult.depth else { continue }
+                    let (below, aside) = Self.placement(of: head, at: z, against: adult, at: za, intrinsics: k)
+                    guard below >= 0.35, aside <= 0.8, reachesGround(head, in: layer, depth: depth, intrinsics: k, ground: ground) else { continue }
+                    heads.append(head)
+                }
+            }
             // A region taller or wider than a person may hide one standing close in front of it.
             let width = Float(region.box.width) * region.depth / Float(k.fx)
             let tall = Float(region.box.height) * region.depth / Float(k.fy)
@@ -183,6 +207,59 @@ public struct DepthPersonDetector: Sendable {
         return heads.filter { head in
             !isTuckedUnder(head, among: heads, depth: depth, intrinsics: k) && !isShoulderOfAHeadCutBySide(head, among: heads, depth: depth, intrinsics: k)
         }
+    }
+
+    /// The parts of `region` nearer than each of `heads` by `frontLayerGap`, each with its head.
+    func frontLayers(of region: Region, before heads: [HeadRegion], depth: DepthMap) -> [(layer: Region, head: HeadRegion)] {
+        let box = region.box, w = depth.width
+        var layers: [(layer: Region, head: HeadRegion)] = []
+        for head in heads {
+            guard let za = head.depth else { continue }
+            let limit = za - parameters.frontLayerGap
+            var (x0, y0, x1, y1) = (Int.max, Int.max, -1, -1)
+            @inline(__always) func isNearer(_ r: Int, _ c: Int) -> Bool {
+                guard region.bits[r * box.width + c] != 0 else { return false }
+                let m = depth.metres[(box.y0 + r) * w + box.x0 + c]
+                return m > 0 && m < limit
+            }
+            for r in 0..<box.height {
+                for c in 0..<box.width where isNearer(r, c) {
+                    x0 = min(x0, c); x1 = max(x1, c); y0 = min(y0, r); y1 = max(y1, r)
+                }
+            }
+            guard x1 >= 0 else { continue }
+            let sub = PixelBox(x0: box.x0 + x0, y0: box.y0 + y0, x1: box.x0 + x1, y1: box.y0 + y1)
+            var bits = [UInt8](repeating: 0, count: sub.width * sub.height)
+            var (sum, count): (Float, Int) = (0, 0)
+            for r in 0..<sub.height {
+                for c in 0..<sub.width where isNearer(r + y0, c + x0) {
+                    bits[r * sub.width + c] = 1
+                    sum += depth.metres[(sub.y0 + r) * w + sub.x0 + c]
+                    count += 1
+                }
+            }
+            guard count >= 4 else { continue }
+            layers.append((Region(box: sub, bits: bits, depth: sum / Float(count)), head))
+        }
+        return layers
+    }
+
+    /// Whether `layer`'s lowest pixel under `head`'s columns lies as low as a standing person's
+    /// feet (`maxWholePersonFoot` above the ground; without one, 0.9 m below the head's window).
+    func reachesGround(_ head: HeadRegion, in layer: Region, depth: DepthMap, intrinsics k: Intrinsics, ground: GroundPlane?) -> Bool {
+        guard let z = head.depth else { return false }
+        let box = layer.box
+        let c0 = max(head.box.x0, box.x0) - box.x0, c1 = min(head.box.x1, box.x1) - box.x0
+        guard c0 <= c1 else { return false }
+        let fx = Float(k.fx), fy = Float(k.fy), cx = Float(k.cx), cy = Float(k.cy)
+        for r in stride(from: box.height - 1, through: 0, by: -1) {
+            guard let c = (c0...c1).first(where: { layer.bits[r * box.width + $0] != 0 }) else { continue }
+            let (x, y) = (box.x0 + c, box.y0 + r)
+            guard let ground else { return Float(y - head.box.y0) * z / fy >= 0.9 }
+            let m = depth.metres[y * depth.width + x]
+            return ground.height(SIMD3<Float>((Float(x) - cx) / fx * m, (Float(y) - cy) / fy * m, m)) <= parameters.maxWholePersonFoot
+        }
+        return false
     }
 
     /// Where `head` (at depth `z`) lies against `other` (at `zo`), in metres at `other`'s depth: how

@@ -634,6 +634,18 @@ import Testing
         Self.expectCovered(2, pixels: 30, heads: heads, score: score, truth: truth)
     }
 
+    /// Frames 81014 and 81024 of `veil synth --size 800x600 --people 8 --frames 40 --seed 90
+    /// --children 0.35`: a child 8–10 m away walks 0.35 m in front of an adult, within a depth step
+    /// of the adult there, so the two are one region; the child's head lies inside the adult's
+    /// outline, under the adult's head, and is no top of the region. The parts of a region nearer
+    /// than a head found in it are searched again on their own (27 frames of this child were bare).
+    @Test(arguments: [81014, 81024])
+    func aChildJustInFrontOfAnAdultIsCovered(frame: Int) throws {
+        let (heads, score, truth) = try Self.searchRecordingFrame(frame, people: 8, frames: 40, seed: 90, size: (800, 600),
+                                                                  children: 0.35)
+        Self.expectCovered(6, pixels: 30, heads: heads, score: score, truth: truth)
+    }
+
     /// A real sensor's depth is noisy (σ about 4 cm at 5 m for a stereo camera, after the search's
     /// 3×3 median still centimetres, and more at a head's outline, where the median mixes head and
     /// background): the two ends of a head's top may differ by 0.2 m. Exact depth would call that a
