@@ -646,6 +646,29 @@ import Testing
         Self.expectCovered(6, pixels: 30, heads: heads, score: score, truth: truth)
     }
 
+    /// Frames 64392 and 64414 of `veil synth --size 800x600 --people 10 --frames 40 --seed 94
+    /// --children 0.45`: a child 7–8.5 m away walks 0.2 m behind an adult's arm, 0.35–0.4 m behind
+    /// the adult's head, the child's head under the outline of the arm sloping down from the
+    /// shoulder: the arm, not the child's crown, is the top of those columns. The parts of a
+    /// region farther than a head found in it are searched on their own too.
+    @Test(arguments: [64392, 64414])
+    func aChildJustBehindAnAdultsArmIsCovered(frame: Int) throws {
+        let (heads, score, truth) = try Self.searchRecordingFrame(frame, people: 10, frames: 40, seed: 94, size: (800, 600),
+                                                                  children: 0.45)
+        Self.expectCovered(2, pixels: 30, heads: heads, score: score, truth: truth)
+    }
+
+    /// Frames 73143–73145 of the handheld recording looking 25° down among people close by: the
+    /// hips of a person 2.3–2.5 m away lie 0.4 m farther from the camera than the head, and their
+    /// top passed every test of a child's head behind that person when layers were measured in
+    /// depth. Measured along the ground, the hips lie under the head.
+    @Test(arguments: [73143, 73144, 73145])
+    func theHipsOfAPersonSeenFromAboveAreNoHeadBehindThem(frame: Int) throws {
+        let (heads, _, _) = try Self.searchBenchFrame(frame, "403 87 1280x720 6 8 1.6 25 0")
+        let hips = heads.filter { $0.box.contains(x: 905, y: 255) }
+        #expect(hips.isEmpty, "\(hips.map(\.box))")
+    }
+
     /// A real sensor's depth is noisy (σ about 4 cm at 5 m for a stereo camera, after the search's
     /// 3×3 median still centimetres, and more at a head's outline, where the median mixes head and
     /// background): the two ends of a head's top may differ by 0.2 m. Exact depth would call that a
