@@ -23,4 +23,9 @@ public struct Intrinsics: Sendable, Equatable, Codable {
         let f = Double(width) / (2 * tan(fov * .pi / 360))
         self.init(fx: f, fy: f, cx: Double(width) / 2, cy: Double(height) / 2)
     }
+
+    /// The camera-space point (metres: x right, y down, z ahead) seen at pixel (`x`, `y`) at depth `z`.
+    @inline(__always) public func point(x: Int, y: Int, depth z: Float) -> SIMD3<Float> {
+        SIMD3<Float>((Float(x) - Float(cx)) / Float(fx) * z, (Float(y) - Float(cy)) / Float(fy) * z, z)
+    }
 }

@@ -219,7 +219,6 @@ public struct DepthPersonDetector: Sendable {
     func layers(of region: Region, around heads: [HeadRegion], depth: DepthMap, intrinsics k: Intrinsics,
                 ground: GroundPlane?) -> [(layer: Region, head: HeadRegion)] {
         let box = region.box, w = depth.width
-        let fx = Float(k.fx), fy = Float(k.fy), cx = Float(k.cx), cy = Float(k.cy)
         // The horizontal direction straight ahead (the optical axis without a ground plane).
         var ahead = SIMD3<Float>(0, 0, 1)
         if let n = ground?.normal {
@@ -227,20 +226,21 @@ public struct DepthPersonDetector: Sendable {
             let length = (level * level).sum().squareRoot()
             if length > 0.5 { ahead = level / length }
         }
-        @inline(__always) func distance(_ x: Int, _ y: Int, _ m: Float) -> Float {
-            ((Float(x) - cx) / fx * ahead.x + (Float(y) - cy) / fy * ahead.y + ahead.z) * m
-        }
+        @inline(__always) func distance(_ x: Int, _ y: Int, _ m: Float) -> Float { (k.point(x: x, y: y, depth: m) * ahead).sum() }
         var layers: [(layer: Region, head: HeadRegion)] = []
         for head in heads {
             guard let za = head.depth else { continue }
-            let d = distance((head.box.x0 + head.box.x1) / 2, Self.headTopRow(of: head, at: za, fy: fy), za)
-            for side: Float in [-1, 1] {
-                // Whether region pixel (row r, column c of the box) lies on this side of the head.
-                @inline(__always) func isInLayer(_ r: Int, _ c: Int) -> Bool {
-                    guard region.bits[r * box.width + c] != 0 else { return false }
+            let d = distance((head.box.x0 + head.box.x1) / 2, Self.headTopRow(of: head, at: za, fy: Float(k.fy)), za)
+            // How far beyond the head each region pixel lies (0 where not measured: in no layer).
+            var beyond = [Float](repeating: 0, count: region.bits.count)
+            for r in 0..<box.height {
+                for c in 0..<box.width where region.bits[r * box.width + c] != 0 {
                     let m = depth.metres[(box.y0 + r) * w + box.x0 + c]
-                    return m > 0 && side * (distance(box.x0 + c, box.y0 + r, m) - d) > parameters.layerGap
+                    if m > 0 { beyond[r * box.width + c] = distance(box.x0 + c, box.y0 + r, m) - d }
                 }
+            }
+            for side: Float in [-1, 1] {
+                @inline(__always) func isInLayer(_ r: Int, _ c: Int) -> Bool { side * beyond[r * box.width + c] > parameters.layerGap }
                 var (x0, y0, x1, y1) = (Int.max, Int.max, -1, -1)
                 for r in 0..<box.height {
                     for c in 0..<box.width where isInLayer(r, c) {
@@ -272,13 +272,11 @@ public struct DepthPersonDetector: Sendable {
         let box = layer.box
         let c0 = max(head.box.x0, box.x0) - box.x0, c1 = min(head.box.x1, box.x1) - box.x0
         guard c0 <= c1 else { return false }
-        let fx = Float(k.fx), fy = Float(k.fy), cx = Float(k.cx), cy = Float(k.cy)
         for r in stride(from: box.height - 1, through: 0, by: -1) {
             guard let c = (c0...c1).first(where: { layer.bits[r * box.width + $0] != 0 }) else { continue }
             let (x, y) = (box.x0 + c, box.y0 + r)
-            guard let ground else { return Float(y - head.box.y0) * z / fy >= 0.9 }
-            let m = depth.metres[y * depth.width + x]
-            return ground.height(SIMD3<Float>((Float(x) - cx) / fx * m, (Float(y) - cy) / fy * m, m)) <= parameters.maxWholePersonFoot
+            guard let ground else { return Float(y - head.box.y0) * z / Float(k.fy) >= 0.9 }
+            return ground.height(k.point(x: x, y: y, depth: depth.metres[y * depth.width + x])) <= parameters.maxWholePersonFoot
         }
         return false
     }
@@ -315,7 +313,7 @@ public struct DepthPersonDetector: Sendable {
     /// point moves by `d` in camera space; nil when it moves to within 0.1 m of the camera's plane.
     static func imageMove(at x: Int, _ y: Int, depth z: Float, by d: SIMD3<Float>, intrinsics k: Intrinsics) -> (Float, Float)? {
         let fx = Float(k.fx), fy = Float(k.fy), cx = Float(k.cx), cy = Float(k.cy)
-        let q = SIMD3<Float>((Float(x) - cx) / fx * z, (Float(y) - cy) / fy * z, z) + d
+        let q = k.point(x: x, y: y, depth: z) + d
         guard q.z > 0.1 else { return nil }
         return (cx + fx * q.x / q.z - Float(x), cy + fy * q.y / q.z - Float(y))
     }
@@ -560,11 +558,11 @@ public struct DepthPersonDetector: Sendable {
         let (w, h) = (depth.width, depth.height)
         let box = region.box
         let bw = box.width
-        let fx = Float(k.fx), fy = Float(k.fy), cx = Float(k.cx), cy = Float(k.cy)
+        let fx = Float(k.fx), fy = Float(k.fy)
         let p = parameters
         // Height (metres) of a pixel: above the ground, or above the camera without one.
         func height(_ x: Int, _ y: Int, _ m: Float) -> Float {
-            let point = SIMD3<Float>((Float(x) - cx) / fx * m, (Float(y) - cy) / fy * m, m)
+            let point = k.point(x: x, y: y, depth: m)
             return ground?.height(point) ?? -point.y
         }
         // How many rows tall a head at depth `m` is expected to be.
