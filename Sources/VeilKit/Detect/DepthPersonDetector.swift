@@ -32,6 +32,11 @@ public struct DepthPersonDetector: Sendable {
         /// How far behind an accepted head a lower top lies when it is a child just behind that
         /// adult: farther than the adult's own shoulders ever lie, near enough to share a region.
         public var childBehind: Range<Float> = 0.3..<0.7
+        /// How much lower than an adult's a child's head lies at least, and how far aside at most,
+        /// for a top to be searched as a child's beside that adult (an adult's own shoulder tops lie
+        /// 0.25–0.32 m below their head's).
+        public var childBelowAdult: Float = 0.35
+        public var childAsideAdult: Float = 0.8
         /// How much nearer or farther than an accepted head (along the ground) the parts of its region
         /// lie that are searched again on their own, for a child just in front of or behind that
         /// adult (`layers`).
@@ -182,9 +187,9 @@ public struct DepthPersonDetector: Sendable {
             // no top of the region. So does a child just behind an adult's arm, whose head lies
             // under the arm's outline. The parts 0.35 m or more nearer, and farther, than each head
             // found are searched on their own; a head there counts where it lies 0.35 m or more
-            // below that head and within 0.8 m aside (an adult beside a child, as in `findHeads`),
-            // and its layer reaches a standing person's feet (a leaf clump before a false head in a
-            // bush does not). Children's recordings: recall 0.891 → 0.944, leaked 3.13% → 1.53% in
+            // below that head and within 0.8 m aside (`childBelowAdult`, `childAsideAdult`, as for a
+            // child beside an adult in `findHeads`), and its layer reaches a standing person's feet
+            // (a leaf clump before a false head in a bush does not). Children's recordings: recall 0.891 → 0.944, leaked 3.13% → 1.53% in
             // front, and → 0.962, 1.12% behind too; no more false heads there, 6 more over all
             // other sets (4 on the stereo ones). Without the two tests, in front alone, 29 more
             // false heads (cars before a person 23–28 m away, leaf clumps); with the feet alone, 8
@@ -195,7 +200,7 @@ public struct DepthPersonDetector: Sendable {
                     where !heads.contains(where: { $0.box.iou(head.box) > 0.1 }) {
                     guard let z = head.depth, let za = adult.depth else { continue }
                     let (below, aside) = Self.placement(of: head, at: z, against: adult, at: za, intrinsics: k)
-                    guard below >= 0.35, aside <= 0.8, reachesGround(head, in: layer, depth: depth, intrinsics: k, ground: ground) else { continue }
+                    guard below >= p.childBelowAdult, aside <= p.childAsideAdult, reachesGround(head, in: layer, depth: depth, intrinsics: k, ground: ground) else { continue }
                     heads.append(head)
                 }
             }
@@ -732,7 +737,7 @@ public struct DepthPersonDetector: Sendable {
             let adult = accepted.first { other in
                 let aside = Float(abs(other.column - c)) * z / fx
                 let behind = z - other.depth
-                return aside <= 0.8 && other.peak - peak >= 0.35 && (aside >= 0.2 && abs(behind) < 0.5 || p.childBehind.contains(behind))
+                return aside <= p.childAsideAdult && other.peak - peak >= p.childBelowAdult && (aside >= 0.2 && abs(behind) < 0.5 || p.childBehind.contains(behind))
             }
             // Or, close up, beside the head of someone a depth step nearer, as high within 0.15 m,
             // whose side rises over this top: a head just behind theirs (a woman's head 2.5 m away
