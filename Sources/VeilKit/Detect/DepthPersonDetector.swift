@@ -993,7 +993,7 @@ public struct DepthPersonDetector: Sendable {
                 // 0.989 → 1.000; 1–4 more false heads a recording, none on the hard negatives).
                 // Where a head is `hiddenBodyHeadPixels` or more, most columns of its top show
                 // `minBelowTop` of it before anything farther: a piece of a car's window pillar,
-                // parted from the car by a depth step over its nearer bonnet, has what lies beyond
+                // parted from the car by a depth step over its nearer body, has what lies beyond
                 // the glass right under it (the real town frame's red car; 8 fewer false heads
                 // through car windows, 6 on the stereo sets, 3 in bushes, 3 from cameras looking
                 // down; recall and leaks unchanged everywhere; at 2–4 px, far heads 25–36 m away

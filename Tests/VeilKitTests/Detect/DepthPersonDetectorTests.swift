@@ -311,8 +311,8 @@ import Testing
     /// Frames 76497 and 76499 of `veil synth --size 1024x768 --fov 110 --camera-height 1.5 --people 4
     /// --cars 8 --frames 8 --seed 605 --see-through-glass`: a piece of a window pillar 15 m away,
     /// parted from its car by a depth step, with the car's body nearer below it. It passed as a head
-    /// whose body the car hides, though through most of its columns the street shows right under
-    /// its top.
+    /// whose body the car hides, though under most of its columns the buildings 42–51 m away show
+    /// right below its top.
     @Test func aWindowPillarOverACarsBodyIsNoHead() throws {
         for frame in [76497, 76499] {
             let (heads, _, _) = try Self.searchRecordingFrame(frame, people: 4, frames: 8, seed: 605, size: (1024, 768),
@@ -808,7 +808,7 @@ import Testing
 
     /// The real town frame at 110°: the red car's windscreen pillar 11.5 m away, parted from the car
     /// by a depth step, what lies 40–67 m beyond showing through the glass under most of its top,
-    /// the bonnet nearer below, passed as a head whose body the car hides.
+    /// the car's body nearer below, passed as a head whose body the car hides.
     @Test func aRealCarsWindscreenPillarIsNoHead() throws {
         guard let heads = try Self.townFrameHeads() else { return }
         let onThePillar = Self.centred(heads, x: 286...300, y: 390...408)
