@@ -424,18 +424,17 @@ public struct DepthPersonDetector: Sendable {
         depth.metres.withUnsafeBufferPointer { z in
             gz.withUnsafeMutableBufferPointer { g in
                 parent.withUnsafeMutableBufferPointer { par in
-                    // Each grid column's ray slope, once rather than a division a cell.
-                    let slope = (0..<gw).map { x in (Float(x * s + s / 2) - cx) / fx }
+                    // The ground's rise along each grid column's rays, once rather than a division a cell.
+                    let rise = ground.map { ground in (0..<gw).map { x in ground.riseAcross(x: (Float(x * s + s / 2) - cx) / fx) } }
                     for y in 0..<gh {
                         let fyRow = y * s + s / 2
-                        let vy = (Float(fyRow) - cy) / fy
+                        let rowRise = ground?.riseDown(y: (Float(fyRow) - cy) / fy) ?? 0
                         for x in 0..<gw {
                             let fxCol = x * s + s / 2
                             let m = z[fyRow * w + fxCol]
                             guard m > 0, m < p.maxRange else { continue }
-                            if let ground {
-                                let point = SIMD3<Float>(slope[x] * m, vy * m, m)
-                                let height = ground.height(point)
+                            if let ground, let rise {
+                                let height = ground.height(along: rise[x] + rowRise, at: m)
                                 guard height > p.minObjectHeight, height < p.maxObjectHeight else { continue }
                             }
                             let i = y * gw + x
@@ -507,6 +506,8 @@ public struct DepthPersonDetector: Sendable {
                 }
             }
         }
+        // The same for each pixel column, for the refinement below.
+        let pixelRise = s == 1 ? nil : ground.map { ground in (0..<w).map { x in ground.riseAcross(x: (Float(x) - cx) / fx) } }
         var result: [Region] = []
         for (root, st) in zip(roots, stats) {
             let z = st.zSum / Float(st.count)
@@ -528,7 +529,7 @@ public struct DepthPersonDetector: Sendable {
             depth.metres.withUnsafeBufferPointer { zz in
                 for y in box.y0...box.y1 {
                     let gy = y / s
-                    let vy = (Float(y) - cy) / fy
+                    let rowRise = ground?.riseDown(y: (Float(y) - cy) / fy) ?? 0
                     for x in box.x0...box.x1 {
                         let m = zz[y * w + x]
                         guard m > 0, m < p.maxRange else { continue }
@@ -536,8 +537,8 @@ public struct DepthPersonDetector: Sendable {
                             if parent[y * gw + x] == root { bits[(y - box.y0) * box.width + (x - box.x0)] = 1 }
                             continue
                         }
-                        if let ground {
-                            let height = ground.height(SIMD3<Float>((Float(x) - cx) / fx * m, vy * m, m))
+                        if let ground, let pixelRise {
+                            let height = ground.height(along: pixelRise[x] + rowRise, at: m)
                             guard height > p.minObjectHeight * 0.5, height < p.maxObjectHeight else { continue }
                         }
                         let gx = x / s

@@ -14,6 +14,14 @@ public struct GroundPlane: Sendable, Equatable {
     /// Height above the ground of camera-space point `p`, metres.
     @inline(__always) public func height(_ p: SIMD3<Float>) -> Float { (normal * p).sum() + offset }
 
+    /// How fast height grows with depth along a ray: its slope `x` across (x/z) and `y` down (y/z)
+    /// add `riseAcross(x) + riseDown(y)`, and the point at depth `m` on it lies `height(along:at:)`
+    /// above the ground. For a grid of rays, the two parts are worked out once a column and once a
+    /// row rather than a whole dot product a pixel.
+    @inline(__always) func riseAcross(x: Float) -> Float { normal.x * x }
+    @inline(__always) func riseDown(y: Float) -> Float { normal.y * y + normal.z }
+    @inline(__always) func height(along rise: Float, at m: Float) -> Float { m * rise + offset }
+
     /// Whether `p` lies on the plane: within 4 cm + 0.4% of its depth (a depth camera's error).
     @inline(__always) func fits(_ p: SIMD3<Float>) -> Bool { abs(height(p)) < 0.04 + 0.004 * p.z }
 

@@ -1063,6 +1063,27 @@ import Testing
 }
 
 @Suite struct GroundPlaneTests {
+    /// The height of a point worked out from its ray's rise across and down (as the region search
+    /// does, a column's part once) is its height from the plane's dot product, for a tilted and
+    /// rolled ground, rays across a wide view and depths from 0.5 to 60 m.
+    @Test func heightAlongARayIsTheHeightOfItsPoint() {
+        let (pitch, roll): (Float, Float) = (0.3, -0.2)
+        let normal = SIMD3<Float>(sin(roll), -cos(roll) * cos(pitch), -cos(roll) * sin(pitch))
+        let ground = GroundPlane(normal: normal, offset: 1.7)
+        for x in stride(from: Float(-1.2), through: 1.2, by: 0.3) {
+            for y in stride(from: Float(-0.8), through: 0.8, by: 0.2) {
+                for m: Float in [0.5, 3, 12.5, 60] {
+                    let expected = ground.height(SIMD3(x * m, y * m, m))
+                    let rise = ground.riseAcross(x: x) + ground.riseDown(y: y)
+                    #expect(abs(ground.height(along: rise, at: m) - expected) <= 1e-4 * max(1, m), "ray (\(x), \(y)) at \(m) m")
+                }
+            }
+        }
+        // Straight ahead, level: the camera's own height, whatever the depth.
+        let level = GroundPlane(normal: SIMD3(0, -1, 0), offset: 1.6)
+        #expect(level.height(along: level.riseAcross(x: 0) + level.riseDown(y: 0), at: 25) == 1.6)
+    }
+
     /// Planar depth of a room seen by a camera 1.4 m above the floor, pitched `pitch` radians down:
     /// the floor, a back wall 4 m ahead, and optionally a desk (top 0.75 m above the floor, 1 m wide,
     /// from 0.5 to 1.5 m ahead) filling the middle of the lower frame.
