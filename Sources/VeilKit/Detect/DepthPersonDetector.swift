@@ -628,6 +628,8 @@ public struct DepthPersonDetector: Sendable {
             }
             return true
         }
+        // Whether most of the columns of a top show `minBelowTop` below it.
+        func showsBelowMostOf(_ columns: ClosedRange<Int>) -> Bool { columns.filter { showsBelowTop($0) }.count * 2 > columns.count }
         // Whether the surface at column `n`'s top goes on above it for `maxSurfaceAbove` or more,
         // past anything nearer (up to a metre of it) right over the top: then the top is only
         // where its region stops (a facade seen through a gap in a bush's leaves, parted from the
@@ -1000,7 +1002,7 @@ public struct DepthPersonDetector: Sendable {
                 // down; recall and leaks unchanged everywhere; at 2–4 px, far heads 25–36 m away
                 // were lost).
                 || hidden && !cutAbove && right - left + 1 >= 3
-                    && (expectedPixels < p.hiddenBodyHeadPixels || (left...right).filter({ showsBelowTop($0) }).count * 2 > right - left + 1)
+                    && (expectedPixels < p.hiddenBodyHeadPixels || showsBelowMostOf(left...right))
                 || hidden && !cutAbove && cutByNearer && widest >= max(0.1, 2 * headWidth)
                 if besideSurfaceBehind, hidden || cutAbove || widest < p.minTorsoWidth || narrowest > 0.8 { torsoOK = false }
             }
