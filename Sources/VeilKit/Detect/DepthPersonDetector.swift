@@ -421,20 +421,23 @@ public struct DepthPersonDetector: Sendable {
         var roots: [Int32] = []
         struct Stats { var x0 = Int.max, y0 = Int.max, x1 = -1, y1 = -1, count = 0, zSum: Float = 0 }
         var stats: [Stats] = []
+        // The ground's rise along the rays of each pixel column and each pixel row (a pixel's height
+        // is `ground.height(along: column + row, at: depth)`), once for the grid pass and the
+        // refinement below rather than a dot product and a division a pixel.
+        let columnRises = ground.map { ground in (0..<w).map { x in ground.riseAcross(x: (Float(x) - cx) / fx) } }
+        let rowRises = ground.map { ground in (0..<h).map { y in ground.riseDown(y: (Float(y) - cy) / fy) } }
         depth.metres.withUnsafeBufferPointer { z in
             gz.withUnsafeMutableBufferPointer { g in
                 parent.withUnsafeMutableBufferPointer { par in
-                    // The ground's rise along each grid column's rays, once rather than a division a cell.
-                    let rise = ground.map { ground in (0..<gw).map { x in ground.riseAcross(x: (Float(x * s + s / 2) - cx) / fx) } }
                     for y in 0..<gh {
                         let fyRow = y * s + s / 2
-                        let rowRise = ground?.riseDown(y: (Float(fyRow) - cy) / fy) ?? 0
+                        let rowRise = rowRises?[fyRow] ?? 0
                         for x in 0..<gw {
                             let fxCol = x * s + s / 2
                             let m = z[fyRow * w + fxCol]
                             guard m > 0, m < p.maxRange else { continue }
-                            if let ground, let rise {
-                                let height = ground.height(along: rise[x] + rowRise, at: m)
+                            if let ground, let columnRises {
+                                let height = ground.height(along: columnRises[fxCol] + rowRise, at: m)
                                 guard height > p.minObjectHeight, height < p.maxObjectHeight else { continue }
                             }
                             let i = y * gw + x
@@ -506,8 +509,6 @@ public struct DepthPersonDetector: Sendable {
                 }
             }
         }
-        // The same for each pixel column, for the refinement below.
-        let pixelRise = s == 1 ? nil : ground.map { ground in (0..<w).map { x in ground.riseAcross(x: (Float(x) - cx) / fx) } }
         var result: [Region] = []
         for (root, st) in zip(roots, stats) {
             let z = st.zSum / Float(st.count)
@@ -529,7 +530,7 @@ public struct DepthPersonDetector: Sendable {
             depth.metres.withUnsafeBufferPointer { zz in
                 for y in box.y0...box.y1 {
                     let gy = y / s
-                    let rowRise = ground?.riseDown(y: (Float(y) - cy) / fy) ?? 0
+                    let rowRise = rowRises?[y] ?? 0
                     for x in box.x0...box.x1 {
                         let m = zz[y * w + x]
                         guard m > 0, m < p.maxRange else { continue }
@@ -537,8 +538,8 @@ public struct DepthPersonDetector: Sendable {
                             if parent[y * gw + x] == root { bits[(y - box.y0) * box.width + (x - box.x0)] = 1 }
                             continue
                         }
-                        if let ground, let pixelRise {
-                            let height = ground.height(along: pixelRise[x] + rowRise, at: m)
+                        if let ground, let columnRises {
+                            let height = ground.height(along: columnRises[x] + rowRise, at: m)
                             guard height > p.minObjectHeight * 0.5, height < p.maxObjectHeight else { continue }
                         }
                         let gx = x / s
