@@ -193,12 +193,13 @@ public struct DepthPersonDetector: Sendable {
             // found are searched on their own; a head there counts where it lies 0.35 m or more
             // below that head and within 0.8 m aside (`childBelowAdult`, `childAsideAdult`, as for a
             // child beside an adult in `findHeads`), and its layer reaches a standing person's feet
-            // (a leaf clump before a false head in a bush does not). Children's recordings: recall 0.891 → 0.944, leaked 3.13% → 1.53% in
-            // front, and → 0.962, 1.12% behind too; no more false heads there, 6 more over all
-            // other sets (4 on the stereo ones). Without the two tests, in front alone, 29 more
-            // false heads (cars before a person 23–28 m away, leaf clumps); with the feet alone, 8
-            // more in bushes. Measured in depth, not along the ground, 11 more on handheld-like
-            // recordings, 5 from 15° down (the hips of people close by, looking down).
+            // (a leaf clump before a false head in a bush does not). Children's recordings: recall
+            // 0.891 → 0.944, leaked 3.13% → 1.53% in front, and → 0.962, 1.12% behind too; no more
+            // false heads there, 6 more over all other sets (4 on the stereo ones). Without the two
+            // tests, in front alone, 29 more false heads (cars before a person 23–28 m away, leaf
+            // clumps); with the feet alone, 8 more in bushes. Measured in depth, not along the
+            // ground, 11 more on handheld-like recordings, 5 from 15° down (the hips of people close
+            // by, looking down).
             for (layer, adult) in layers(of: region, around: found, depth: depth, intrinsics: k, ground: ground) {
                 for head in findHeads(layer, depth: depth, intrinsics: k, ground: ground)
                     where !heads.contains(where: { $0.box.iou(head.box) > 0.1 }) {
