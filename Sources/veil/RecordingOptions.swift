@@ -30,6 +30,9 @@ struct RecordingOptions: ParsableArguments {
     @Option(help: "CARLA version whose semantic tag table the ground truth uses, e.g. 0.9.13 or 0.9.15 (default: camera.json, else inferred from the tags).")
     var carlaVersion: String?
 
+    @Option(help: "Pixels the depth image may lie off the colour image at an edge (a real camera's registration); head masks grow by as much (default: camera.json, else 0).")
+    var registrationError: Double?
+
     func validate() throws {
         if let fov, !(fov > 0 && fov < 180) { throw ValidationError("'--fov' must be between 0 and 180 degrees") }
         if (fx == nil) != (fy == nil) { throw ValidationError("'--fx' and '--fy' go together") }
@@ -38,6 +41,9 @@ struct RecordingOptions: ParsableArguments {
             if let value, !(value > 0) { throw ValidationError("'\(name)' must be positive") }
         }
         if let depthScale, !(depthScale > 0 && depthScale.isFinite) { throw ValidationError("'--depth-scale' must be positive") }
+        if let registrationError, !(registrationError >= 0 && registrationError <= CameraConfig.maxRegistrationError) {
+            throw ValidationError("'--registration-error' must be 0–\(Int(CameraConfig.maxRegistrationError)) pixels")
+        }
         if let carlaVersion, CarlaTagTable(version: carlaVersion) == nil {
             throw ValidationError("'--carla-version' takes a version like 0.9.13 or 0.9.15, not '\(carlaVersion)'")
         }
@@ -46,7 +52,7 @@ struct RecordingOptions: ParsableArguments {
     /// The overrides for `Recording`.
     var overrides: CameraConfig {
         CameraConfig(fov: fov, fx: fx, fy: fy, cx: cx, cy: cy, depth: depthEncoding, depthScale: depthScale,
-                     carlaVersion: carlaVersion)
+                     carlaVersion: carlaVersion, registrationError: registrationError)
     }
 
     /// Opens the recording at `path` with these options, warning on stderr when a recording with

@@ -96,5 +96,7 @@ import Testing
     @Test func badOptionIsAUsageError() throws {
         let result = try CLI.run(["inspect", "/tmp", "--fov", "200"])
         #expect(result.status == 64)
+        let negative = try CLI.run(["detect", "/tmp", "--registration-error=-2"])
+        #expect(negative.status == 64 && negative.stderr.contains("must be 0–64 pixels"))
     }
 }

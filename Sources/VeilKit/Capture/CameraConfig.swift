@@ -19,19 +19,25 @@ public struct CameraConfig: Sendable, Equatable, Codable {
     public var depthScale: Float?
     /// The CARLA version that recorded it ("0.9.13", "0.9.15").
     public var carlaVersion: String?
+    /// How many pixels the depth image may lie off the colour image at an object's edge (the two
+    /// sensors' calibration, or depth mapped onto colour): every head mask grows by as much. CARLA's
+    /// cameras share one pose and need none.
+    public var registrationError: Double?
 
     enum CodingKeys: String, CodingKey {
         case fov, fx, fy, cx, cy, width, height, depth
         case depthScale = "depth_scale"
         case carlaVersion = "carla_version"
+        case registrationError = "registration_error_px"
     }
 
     public init(fov: Double? = nil, fx: Double? = nil, fy: Double? = nil, cx: Double? = nil, cy: Double? = nil,
                 width: Int? = nil, height: Int? = nil, depth: DepthEncoding? = nil, depthScale: Float? = nil,
-                carlaVersion: String? = nil) {
+                carlaVersion: String? = nil, registrationError: Double? = nil) {
         self.fov = fov; self.fx = fx; self.fy = fy; self.cx = cx; self.cy = cy
         self.width = width; self.height = height; self.depth = depth
         self.depthScale = depthScale; self.carlaVersion = carlaVersion
+        self.registrationError = registrationError
     }
 
     /// Reads `camera.json`; a missing file is an empty configuration, a malformed one an error naming it.
@@ -54,7 +60,8 @@ public struct CameraConfig: Sendable, Equatable, Codable {
         }
     }
 
-    /// Checks ranges: a positive fov below 180°, positive focal lengths and scale.
+    /// Checks ranges: a positive fov below 180°, positive focal lengths and scale, a registration
+    /// error of 0–64 pixels.
     public func validate(path: String?) throws {
         if let fov, !(fov > 0 && fov < 180) {
             throw VeilError.invalidConfiguration(path: path, reason: "fov \(fov) is not between 0 and 180 degrees")
@@ -66,6 +73,9 @@ public struct CameraConfig: Sendable, Equatable, Codable {
         }
         if let depthScale, !(depthScale > 0 && depthScale.isFinite) {
             throw VeilError.invalidConfiguration(path: path, reason: "depth_scale \(depthScale) is not positive")
+        }
+        if let registrationError, !(registrationError >= 0 && registrationError <= Self.maxRegistrationError) {
+            throw VeilError.invalidConfiguration(path: path, reason: "registration_error_px \(registrationError) is not 0–\(Int(Self.maxRegistrationError)) pixels")
         }
         if (fx != nil) != (fy != nil) && fov == nil {
             throw VeilError.invalidConfiguration(path: path, reason: "give both fx and fy, or fov")
@@ -86,8 +96,15 @@ public struct CameraConfig: Sendable, Equatable, Codable {
         if let depth = overrides.depth { merged.depth = depth }
         if let scale = overrides.depthScale { merged.depthScale = scale }
         if let version = overrides.carlaVersion { merged.carlaVersion = version }
+        if let error = overrides.registrationError { merged.registrationError = error }
         return merged
     }
+
+    /// The largest registration error taken: more is no calibration but a wrong pairing of files.
+    public static let maxRegistrationError: Double = 64
+
+    /// The registration error in whole pixels (rounded up), 0 when none is given.
+    public var registrationPixels: Int { Int((registrationError ?? 0).rounded(.up)) }
 
     /// Whether the intrinsics are given (a field of view, or both focal lengths); without them
     /// `intrinsics(width:height:)` falls back on CARLA's default 90°.

@@ -30,6 +30,14 @@ public struct FrameFiles: Sendable, Equatable {
     public var semantic: URL? { semanticPath.map { URL(fileURLWithPath: $0, isDirectory: false) } }
     /// The instance segmentation image (ground truth only).
     public var instance: URL? { instancePath.map { URL(fileURLWithPath: $0, isDirectory: false) } }
+
+    /// Seconds between the colour and the depth capture, when both files are named by their capture
+    /// times (TUM RGB-D pairs them up to 20 ms apart); nil otherwise.
+    public var captureGap: Double? {
+        guard let depthPath, let color = timestamp(ofFileNamed: (colorPath as NSString).lastPathComponent),
+              let depth = timestamp(ofFileNamed: (depthPath as NSString).lastPathComponent) else { return nil }
+        return abs(color - depth)
+    }
 }
 
 /// A file that could not be paired into a frame.

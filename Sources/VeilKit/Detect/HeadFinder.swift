@@ -8,6 +8,13 @@ public struct HeadFinder: Sendable {
     public let faceDetector: FaceDetector?
     /// The HOG score a depth head needs with `--detector hog`.
     public var hogThreshold: Float = -0.5
+    /// Pixels the depth image may lie off the colour image (`registration_error_px`): head masks
+    /// grow by as much.
+    public var registrationError: Int = 0
+    /// How fast, metres a second, a head is taken to move between a colour and a depth capture that
+    /// are apart in time (TUM RGB-D pairs them up to 20 ms apart): a brisk walk. Head masks grow by
+    /// the distance, 3 cm at 20 ms.
+    public static let headSpeed: Float = 1.5
 
     /// - Parameter faceModel: a CenterFace ONNX file for the face detector (else OpenCV's cascades).
     public init(kind: DetectorKind = .auto, faceModel: String? = nil, hasDepth: Bool = true,
@@ -75,8 +82,16 @@ public struct HeadFinder: Sendable {
                 heads.append(face)
             }
         }
-        let mask = HeadMasker.mask(heads: heads, depth: frame.depth, intrinsics: intrinsics, width: w, height: h)
+        let mask = HeadMasker.mask(heads: heads, depth: frame.depth, intrinsics: intrinsics, width: w, height: h,
+                                   misregistration: misregistration(of: frame))
         return (heads, mask)
+    }
+
+    /// How far `frame`'s colour may lie off its depth: the registration error, and a head's move in
+    /// the time between the two captures.
+    func misregistration(of frame: Frame) -> HeadMasker.Misregistration {
+        guard frame.depth != nil else { return .none }
+        return HeadMasker.Misregistration(pixels: registrationError, metres: frame.files.captureGap.map { Self.headSpeed * Float($0) } ?? 0)
     }
 
     /// How many depth pixels hold a reading (above zero and finite) and how many are holes, in one

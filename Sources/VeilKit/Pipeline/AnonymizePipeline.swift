@@ -33,7 +33,9 @@ public final class AnonymizePipeline: @unchecked Sendable {
             throw VeilError.invalidConfiguration(path: options.output.path, reason: "the output folder lies inside the input recording \(input)")
         }
         reader = try FrameReader(recording: recording)
-        finder = try HeadFinder(kind: options.detector, faceModel: options.faceModel, hasDepth: recording.hasDepth)
+        var finder = try HeadFinder(kind: options.detector, faceModel: options.faceModel, hasDepth: recording.hasDepth)
+        finder.registrationError = recording.camera.registrationPixels
+        self.finder = finder
         anonymizer = HeadAnonymizer(method: options.method, strength: options.strength)
         let all = recording.frames
         let n = options.shard.count, i = options.shard.index

@@ -9,7 +9,9 @@
 /// also takes in the pixels whose own head row, along the head's tilt, lies in it. Either way the
 /// mask is then dilated by a metric margin (1.2 cm, at least one pixel) so no head edge pixel is
 /// left; where only the one-pixel floor is left, it stays off the far background and off anything
-/// nearer.
+/// nearer. Where the depth image may lie off the colour image (`Misregistration`: a real camera's
+/// calibration, or a person moving between the two captures), the margin grows by as much, into
+/// everything.
 ///
 /// Every non-zero pixel is anonymized. The value tells what the pixel is expected to be: `head`
 /// for the head itself, `neck` for the band below the chin (neck, hanging hair, and often the
@@ -26,19 +28,41 @@ public enum HeadMasker {
     /// How far behind a head, metres, the one-pixel floor of the margin still reaches.
     static let floorReachBehind: Float = 3
 
+    /// How far a head's outline in the colour image may lie from where the depth image puts it.
+    public struct Misregistration: Sendable, Equatable {
+        /// Pixels at any distance: the calibration between the two images.
+        public var pixels: Int
+        /// Metres at the head's distance: the head's move between the two captures.
+        public var metres: Float
+
+        public init(pixels: Int = 0, metres: Float = 0) {
+            self.pixels = max(0, pixels)
+            self.metres = max(0, metres)
+        }
+
+        /// Colour and depth from one pose at one instant (CARLA).
+        public static let none = Misregistration()
+    }
+
     /// The mask of all `heads` in a `width`×`height` frame: non-zero = anonymize (`head` or `neck`).
-    public static func mask(heads: [HeadRegion], depth: DepthMap?, intrinsics: Intrinsics, width: Int, height: Int) -> [UInt8] {
+    public static func mask(heads: [HeadRegion], depth: DepthMap?, intrinsics: Intrinsics, width: Int, height: Int,
+                            misregistration: Misregistration = .none) -> [UInt8] {
         var mask = [UInt8](repeating: 0, count: width * height)
-        for head in heads { add(head, to: &mask, depth: depth, intrinsics: intrinsics, width: width, height: height) }
+        for head in heads {
+            add(head, to: &mask, depth: depth, intrinsics: intrinsics, width: width, height: height, misregistration: misregistration)
+        }
         return mask
     }
 
     /// Adds one head to `mask`.
-    static func add(_ head: HeadRegion, to mask: inout [UInt8], depth: DepthMap?, intrinsics: Intrinsics, width: Int, height: Int) {
+    static func add(_ head: HeadRegion, to mask: inout [UInt8], depth: DepthMap?, intrinsics: Intrinsics, width: Int, height: Int,
+                    misregistration: Misregistration = .none) {
         let z = head.depth ?? 0
-        // The 1.2 cm margin in pixels, with depth; without, a sixteenth of the window's height.
+        // The 1.2 cm margin in pixels, with depth; without, a sixteenth of the window's height. A
+        // misregistration adds its metres (with depth) and its pixels.
         let metricMargin: Float? = z > 0 ? Float(intrinsics.fy) * 0.012 / z : nil
-        let margin = max(1, metricMargin.map { Int($0.rounded()) } ?? head.box.height / 16)
+        let moved = z > 0 ? Int((Float(intrinsics.fy) * misregistration.metres / z).rounded(.up)) : 0
+        let margin = max(1, metricMargin.map { Int($0.rounded()) } ?? head.box.height / 16) + moved + misregistration.pixels
         // Where the metric margin is under a pixel (beyond 7.7 m at CARLA's 1280×720, 4.8 m at
         // 800×600), the one-pixel floor grows only into the head's depth, holes, and up to
         // `floorReachBehind` behind (the sliver of a head hidden behind this one): not into nearer
@@ -47,7 +71,8 @@ public enum HeadMasker {
         // Under a whole pixel (a margin of 0.5–1 px had been rounded up to a ring into everything):
         // benchmark set 115.6% → 110.8%, 640×480 street 128.4% → 108.8%, no head ≥ 8 px lost; the
         // 640×480 street leaks 0.68% → 0.69% (two heads of 3 px that a neighbour's ring grazed).
-        let floorOnly = metricMargin.map { $0 < 1 } ?? false
+        // Misregistered, the head's outline in colour may lie anywhere within the margin: no floor.
+        let floorOnly = misregistration == .none && (metricMargin.map { $0 < 1 } ?? false)
         let box = head.box
         let centre = (box.x0 + box.x1) / 2
         // Where the camera is rolled, the head's own rows run aslant (`tilt` rows a column): the

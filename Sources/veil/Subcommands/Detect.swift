@@ -50,7 +50,11 @@ extension VeilCommand {
         func detect(_ path: String) throws -> (HeadScore?, [Double], Int) {
             let recording = try options.open(path)
             let reader = try FrameReader(recording: recording)
-            let finder = try HeadFinder(kind: detector, faceModel: faceModel, hasDepth: recording.hasDepth)
+            let finder = try {
+                var finder = try HeadFinder(kind: detector, faceModel: faceModel, hasDepth: recording.hasDepth)
+                finder.registrationError = recording.camera.registrationPixels
+                return finder
+            }()
             let frames = recording.frames
             let results = ResultSlots<(HeadScore?, Double, Int)>(count: frames.count)
             if let overlay { try FileManager.default.createDirectory(atPath: overlay, withIntermediateDirectories: true) }

@@ -842,6 +842,52 @@ import Testing
 }
 
 @Suite struct HeadMaskerTests {
+    /// People 2.5–5 m away whose depth lies 3 px right of and 1 px above their colour (a real
+    /// camera's registration, or a move between its two captures), searched with the colour and depth
+    /// files named `colorName` and `depthName`: the score against the colour's ground truth.
+    static func searchMisregistered(registrationError: Int, colorName: String = "000001.png", depthName: String = "000001.png") throws -> HeadScore {
+        var options = SynthOptions()
+        options.frames = 1; options.width = 800; options.height = 600; options.speed = 0; options.noise = 1.5
+        let people = [DepthPersonDetectorTests.person(1, x: -1, z: 2.5, yaw: .pi * 0.9, seed: 11),
+                      DepthPersonDetectorTests.person(2, x: 0.6, z: 3.5, seed: 12),
+                      DepthPersonDetectorTests.person(3, x: 1.8, z: 5, yaw: .pi * 1.2, seed: 13)]
+        let scene = SynthScene(options: options, people: people, props: [])
+        let (w, h) = (options.width, options.height)
+        let frame = SynthRenderer(scene: scene).render(frame: 1)
+        var metres = frame.depth
+        for y in 0..<h { for x in 0..<w { metres[y * w + x] = frame.depth[min(h - 1, y + 1) * w + max(0, x - 3)] } }
+        let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/synthetic/rgb/" + colorName),
+                               depth: URL(fileURLWithPath: "/synthetic/depth/" + depthName))
+        var finder = try HeadFinder(kind: .depth)
+        finder.registrationError = registrationError
+        let (heads, mask) = try finder.find(
+            in: Frame(number: 1, files: files, rgb: Raster(width: w, height: h, channels: 3, samples: frame.rgb),
+                      depth: DepthMap(width: w, height: h, metres: metres), depthImage: nil),
+            intrinsics: scene.intrinsics)
+        let truth = FrameGroundTruth(heads: Raster(width: w, height: h, channels: 1, samples: frame.heads), people: frame.people)
+        return HeadScore.score(mask: mask, heads: heads, truth: truth)
+    }
+
+    @Test func aRegistrationErrorGrowsTheMasksOverHeadsTheDepthMisplaces() throws {
+        let bare = try Self.searchMisregistered(registrationError: 0)
+        #expect(bare.total.heads == 3 && bare.total.covered < 3, "the misplaced depth leaves head pixels bare")
+        let grown = try Self.searchMisregistered(registrationError: 3)
+        #expect(grown.total.heads == 3 && grown.total.covered == 3 && grown.total.leakedPixels == 0)
+        #expect(grown.falseHeads == 0)
+    }
+
+    @Test func colourAndDepthCapturedApartGrowTheMasksByAHeadsMove() throws {
+        // Named by capture times 20 ms apart (as TUM RGB-D pairs them): a head moves up to 3 cm,
+        // 4.8 px at 2.5 m here, more than the 3 px the depth lies off.
+        let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/r/rgb/1305031102.175304.png"),
+                               depth: URL(fileURLWithPath: "/r/depth/1305031102.155304.png"))
+        #expect(abs(try #require(files.captureGap) - 0.02) < 1e-6)
+        let apart = try Self.searchMisregistered(registrationError: 0, colorName: "1305031102.175304.png", depthName: "1305031102.155304.png")
+        #expect(apart.total.heads == 3 && apart.total.covered == 3 && apart.total.leakedPixels == 0)
+        // Frame numbers say nothing of time.
+        #expect(FrameFiles(number: 1, color: URL(fileURLWithPath: "/r/rgb/000001.png"), depth: URL(fileURLWithPath: "/r/depth/000001.png")).captureGap == nil)
+    }
+
     @Test func rowsFromTheChinDownAreMarkedAsNeckAndEverythingElseAsHead() throws {
         // A person 3 m away filling the window, on a background 10 m away.
         let (w, h) = (100, 100)
