@@ -182,9 +182,12 @@ func rgbdCamera(from source: URL, to out: URL, maxRange: Float) throws {
     func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
     func gaussian() -> Float { (-2 * logf(max(uniform(), 1e-7))).squareRoot() * cosf(2 * .pi * uniform()) }
     // Each effect can be scaled from the environment (RS_DROP, RS_DARK, RS_EDGE, RS_NOISE) to see what it costs.
+    // RS_SHIFT=DX,DY puts the depth DX pixels right of and DY below the colour (a registration error).
     let env = ProcessInfo.processInfo.environment
     let pr = env["RS_DROP"].flatMap(Float.init) ?? 0.02, pd = env["RS_DARK"].flatMap(Float.init) ?? 0.6
     let pe = env["RS_EDGE"].flatMap(Float.init) ?? 0.7, kn = env["RS_NOISE"].flatMap(Float.init) ?? 1
+    let shift = (env["RS_SHIFT"] ?? "0,0").split(separator: ",").compactMap { Int($0) }
+    guard shift.count == 2 else { FileHandle.standardError.write(Data("RS_SHIFT takes DX,DY in pixels\n".utf8)); exit(64) }
     for files in recording.frames {
         let frame = try reader.read(files)
         guard let depth = frame.depth else { continue }
@@ -193,12 +196,15 @@ func rgbdCamera(from source: URL, to out: URL, maxRange: Float) throws {
         for y in 0..<h {
             for x in 0..<w {
                 let i = y * w + x
-                let z = depth.metres[i]
+                // The scene point the depth sensor sees here (the frame's edge pixels repeated).
+                let (sx, sy) = (min(w - 1, max(0, x - shift[0])), min(h - 1, max(0, y - shift[1])))
+                let s = sy * w + sx
+                let z = depth.metres[s]
                 guard DepthMap.isMeasured(z), z <= maxRange else { metres[i] = DepthMap.noReading; continue }
-                let r = Float(frame.rgb[x, y, 0]), g = Float(frame.rgb[x, y, 1]), b = Float(frame.rgb[x, y, 2])
+                let r = Float(frame.rgb[sx, sy, 0]), g = Float(frame.rgb[sx, sy, 1]), b = Float(frame.rgb[sx, sy, 2])
                 let dark = 0.299 * r + 0.587 * g + 0.114 * b < 45
                 // Stereo shadow: the far side of an occluding edge has no match.
-                let edge = x > 0 && DepthMap.isMeasured(depth.metres[i - 1]) && z - depth.metres[i - 1] > 0.3
+                let edge = sx > 0 && DepthMap.isMeasured(depth.metres[s - 1]) && z - depth.metres[s - 1] > 0.3
                 if uniform() < pr || dark && uniform() < pd || edge && uniform() < pe { metres[i] = DepthMap.noReading; continue }
                 metres[i] = z + kn * (0.002 + 0.0015 * z * z) * gaussian()
             }
