@@ -342,22 +342,24 @@ import Testing
                                      size: (width: Int, height: Int) = (1280, 720), children: Float = 0,
                                      camera: (height: Float, pitch: Float, roll: Float) = (1.6, 0, 0),
                                      fov: Double = 90, maxDistance: Float = 40, bushes: Int = 0,
-                                     cars: Int = 4, seeThroughGlass: Bool = false) throws -> ([HeadRegion], HeadScore, [UInt16]) {
+                                     cars: Int = 4, seeThroughGlass: Bool = false,
+                                     alter: (RenderedFrame, inout [Float]) throws -> Void = { _, _ in }) throws -> ([HeadRegion], HeadScore, [UInt16]) {
         try search(recordingScene(people: people, frames: frames, seed: seed, lighting: lighting, size: size, children: children,
                                   camera: camera, fov: fov, maxDistance: maxDistance, bushes: bushes,
-                                  cars: cars, seeThroughGlass: seeThroughGlass), frame: number)
+                                  cars: cars, seeThroughGlass: seeThroughGlass), frame: number, alter: alter)
     }
 
     /// Renders frame `number` of a recording as `Scripts/bench-detect` lists its close-by and
     /// handheld ones (or any recording given so) — "seed fov WxH farthest people [height pitch
     /// roll]" — and finds heads in it.
-    static func searchBenchFrame(_ number: Int, _ recording: String, frames: Int = 20,
-                                 lighting: Lighting = .day) throws -> ([HeadRegion], HeadScore, [UInt16]) {
+    static func searchBenchFrame(_ number: Int, _ recording: String, frames: Int = 20, lighting: Lighting = .day,
+                                 alter: (RenderedFrame, inout [Float]) throws -> Void = { _, _ in }) throws -> ([HeadRegion], HeadScore, [UInt16]) {
         let f = recording.split(separator: " ").map(String.init)
         let size = f[2].split(separator: "x").compactMap { Int($0) }
         let camera = f.count >= 8 ? (Float(f[5])!, Float(f[6])!, Float(f[7])!) : (Float(1.6), Float(0), Float(0))
         return try searchRecordingFrame(number, people: Int(f[4])!, frames: frames, seed: UInt64(f[0])!, lighting: lighting,
-                                        size: (size[0], size[1]), camera: camera, fov: Double(f[1])!, maxDistance: Float(f[3])!)
+                                        size: (size[0], size[1]), camera: camera, fov: Double(f[1])!, maxDistance: Float(f[3])!,
+                                        alter: alter)
     }
 
     /// Expects person `id`'s head to show (at least `pixels` of it) and to be fully covered.
@@ -679,6 +681,20 @@ import Testing
     /// surface receding across a grazing view; sensor depth allows 2% of the depth for noise. Here
     /// the head of a person 5.4 m away recedes 0.2 m from its left to its right side, and holes in
     /// the background make it a sensor's depth.
+    /// A long wall's top 36 m away, with the sky over it in places, as a 16-bit millimetre depth
+    /// map gives them: the sky no reading (0), the far buildings over the rest of the top beyond
+    /// its range (65.535 m). The columns with no reading over them are no tops of something that
+    /// may hide a person close in front: had they been left out, the rest of the top would have
+    /// broken into head-sized pieces (two false heads here).
+    @Test func aWallTopUnderTheSkyWithoutReadingsIsNoHead() throws {
+        let (heads, _, _) = try Self.searchBenchFrame(12174, "213 90 800x600 3 6") { _, metres in
+            for i in metres.indices where !DepthMap.isMeasured(metres[i]) || metres[i] > 65.535 {
+                metres[i] = DepthMap.isMeasured(metres[i]) ? DepthMap.beyondRange : DepthMap.noReading
+            }
+        }
+        #expect(!heads.contains { $0.box.x0 <= 428 && $0.box.x1 >= 419 && $0.box.y1 <= 310 }, "heads at \(heads.map(\.box))")
+    }
+
     @Test func aHeadWhoseEndsDifferByASensorsNoiseIsCovered() throws {
         let (score, heads) = try Self.search(people: [Self.person(1, x: 0.4, z: 5.4, seed: 2)]) { frame, metres in
             let head = (0..<metres.count).filter { frame.heads[$0] != 0 }
