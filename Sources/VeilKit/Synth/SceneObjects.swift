@@ -75,6 +75,9 @@ struct SynthPerson: Sendable {
     var phase: Float
     /// A slight head turn relative to the body, radians.
     var headTurn: Float
+    /// Seated (on a seat 0.43–0.5 m high, thighs level, shins down, forearms forward as on a desk)
+    /// rather than standing or walking; a seated person does not walk.
+    var seated = false
 
     func position(at time: Float) -> (x: Float, z: Float) {
         (startX + sinf(yaw) * speed * time, startZ + cosf(yaw) * speed * time)
@@ -85,15 +88,16 @@ struct SynthPerson: Sendable {
         let id = identity
         let s = id.height / 1.75, b = id.build
         let (px, pz) = position(at: time)
-        let walking = speed > 0
-        let travelled = speed * time
+        let walking = speed > 0 && !seated
+        let travelled = walking ? speed * time : 0
         let phi = phase + 2 * Float.pi * travelled / (1.45 * s)
         // Joint angles in the body's sagittal plane (radians, positive swings forward).
         let swing: Float = walking ? 0.42 : 0
-        let thigh = [swing * sinf(phi), -swing * sinf(phi)]
-        let knee = walking ? [0.12 + 0.5 * max(0, -cosf(phi)), 0.12 + 0.5 * max(0, cosf(phi))] : [0.03, 0.03]
-        let arm = walking ? [-0.35 * sinf(phi), 0.35 * sinf(phi)] : [0.06, 0.06]
-        let elbow: [Float] = walking ? [0.3, 0.3] : [0.15, 0.15]
+        var thigh = [swing * sinf(phi), -swing * sinf(phi)]
+        var knee = walking ? [0.12 + 0.5 * max(0, -cosf(phi)), 0.12 + 0.5 * max(0, cosf(phi))] : [0.03, 0.03]
+        var arm = walking ? [-0.35 * sinf(phi), 0.35 * sinf(phi)] : [0.06, 0.06]
+        var elbow: [Float] = walking ? [0.3, 0.3] : [0.15, 0.15]
+        if seated { (thigh, knee, arm, elbow) = ([.pi / 2, .pi / 2], [.pi / 2, .pi / 2], [0.25, 0.25], [1.1, 1.1]) }
 
         func direction(_ angle: Float, outward: Float = 0) -> Vec3 { Vec3(outward, -cosf(angle), sinf(angle)) }
         let hipY = 0.93 * s

@@ -50,6 +50,26 @@ import Testing
         #expect(try #require(score.overMasked) < 3.0)
     }
 
+    /// People seated behind desks 1.6–4.2 m away, heads 1.2–1.3 m above the floor, their legs
+    /// hidden: what a headset sees from a seat at a meeting (camera 1.2 m up, a D435's 69°) and from
+    /// a standing height at CARLA's 90°.
+    @Test(arguments: [(Float(1.2), 69.0, 640, 480), (1.6, 90.0, 1280, 720)])
+    func seatedPeopleBehindDesksAreCovered(cameraHeight: Float, fov: Double, width: Int, height: Int) throws {
+        var people: [SynthPerson] = [], props: [Prop] = []
+        for (i, (x, z)) in [(Float(-0.9), Float(1.6)), (0.5, 2.3), (-0.3, 3.2), (1.3, 4.2)].enumerated() {
+            var person = Self.person(i + 1, x: x, z: z, seed: UInt64(20 + i))
+            person.seated = true
+            people.append(person)
+            props.append(Prop(kind: .personBox, x: x, z: z - 0.75, yaw: 0, size: Vec3(1.1, 0.74, 0.7), colour: Vec3(0.5, 0.4, 0.3)))
+        }
+        var options = SynthOptions()
+        options.frames = 1; options.width = width; options.height = height; options.speed = 0; options.noise = 1.5; options.fov = fov
+        (options.cameraHeight, options.cameraPitch, options.cameraRoll) = (cameraHeight, 0, 0)
+        let (heads, score, truth) = try Self.search(SynthScene(options: options, people: people, props: props), frame: 1)
+        for id in 1...4 { Self.expectCovered(UInt16(id), pixels: 100, heads: heads, score: score, truth: truth) }
+        #expect(score.falseHeads == 0, "\(score.misses)")
+    }
+
     @Test func personCutByTheFrameEdgeIsCovered() throws {
         // 800×600 with a 90° field of view: at 4 m the frame's left edge is at x = −4 m.
         let (score, _) = try Self.search(people: [Self.person(1, x: -3.95, z: 4, yaw: .pi / 2, seed: 4)])
