@@ -98,8 +98,9 @@ public enum HeadMasker {
         // The window's rows move by its lean (columns a row); the work area takes in where they go.
         let (firstRow, lastRow) = (max(0, box.y0 - reach), min(height - 1, box.y1 + reach))
         let (firstShift, lastShift) = (head.shift(atRow: firstRow), head.shift(atRow: lastRow))
-        // Columns the window may grow by on each side along the head's surface (with depth).
-        let grow = z > 0 && depth != nil ? Int((Self.sideReach * Float(intrinsics.fx) / z).rounded()) : 0
+        // Columns the window may grow by on each side along the head's surface: with depth, and where
+        // the chin is known (a face detector's window has none, and may reach the shoulders).
+        let grow = z > 0 && depth != nil && head.narrowFromRow != nil ? Int((Self.sideReach * Float(intrinsics.fx) / z).rounded()) : 0
         let outer = PixelBox(x0: box.x0 + min(0, firstShift, lastShift), y0: firstRow,
                              x1: box.x1 + max(0, firstShift, lastShift), y1: lastRow)
             .expanded(by: margin + grow, width: width, height: height)
@@ -145,10 +146,9 @@ public enum HeadMasker {
                 // 0.37% → 0.24%; 2.4 m, 15° down 0.993 → 1.000, 0.27% → 0.13%; children 0.962 →
                 // 0.965, 1.12% → 1.01%; bushes 0.933 → 0.960; the benchmark set leaked 0.16% → 0.13%;
                 // over-masking 0.6–2.3 points more on the benchmark set, the rigs, close by and
-                // handheld, 5.0 on the children's recordings; no more false heads. At 3 cm the recall
-                // gains were the same and the leaks larger; at 12 cm, leaks a little smaller still.
-                if grow > 0 {
-                    let chin = head.narrowFromRow ?? (box.y1 + 1)
+                // handheld, 5.0 on the children's recordings. At 3 cm the recall gains were the same
+                // and the leaks larger; at 12 cm, leaks a little smaller still.
+                if grow > 0, let chin = head.narrowFromRow {
                     for y in firstRow...lastRow {
                         let r = (y - outer.y0) * ow
                         let shift = head.shift(atRow: y)

@@ -995,13 +995,35 @@ import Testing
         #expect(metric[9 * w + 19] == HeadMasker.head && metric[13 * w + 23] == HeadMasker.head && metric[14 * w + 16] == HeadMasker.head)
     }
 
+    @Test func aboveTheChinTheMaskFollowsTheHeadsSurfacePastTheWindow() throws {
+        // A head 2 m away on a wall 10 m away; its surface reaches past the window on both sides,
+        // but 2 columns right of the window it steps 0.25 m back (more than a depth step). At fx =
+        // 100 the 8 cm reach is 4 columns; the margin is the one-pixel floor.
+        let (w, h) = (100, 100)
+        var metres = [Float](repeating: 10, count: w * h)
+        for y in 20..<70 { for x in 30..<70 { metres[y * w + x] = x >= 63 ? 2.25 : 2 } }
+        let head = HeadRegion(box: PixelBox(x0: 40, y0: 20, x1: 60, y1: 60), depth: 2, person: PixelBox(x0: 30, y0: 20, x1: 69, y1: 99),
+                              source: "test", narrowFromRow: 45, narrowHalfWidth: 8)
+        let mask = HeadMasker.mask(heads: [head], depth: DepthMap(width: w, height: h, metres: metres),
+                                   intrinsics: Intrinsics(fx: 100, fy: 100, cx: 50, cy: 50), width: w, height: h)
+        // Above the chin: 4 columns past the left side and the floor; on the right up to the step, and the floor.
+        #expect(mask[30 * w + 35] != 0 && mask[30 * w + 34] == 0)
+        #expect(mask[30 * w + 63] != 0 && mask[30 * w + 64] == 0)
+        // From the chin down, the narrow band and its floor only.
+        #expect(mask[50 * w + 41] != 0 && mask[50 * w + 40] == 0 && mask[50 * w + 59] != 0 && mask[50 * w + 60] == 0)
+        // A face detector's window (no chin known) does not grow.
+        var face = head
+        face.narrowFromRow = nil
+        let faceMask = HeadMasker.mask(heads: [face], depth: DepthMap(width: w, height: h, metres: metres),
+                                       intrinsics: Intrinsics(fx: 100, fy: 100, cx: 50, cy: 50), width: w, height: h)
+        #expect(faceMask[30 * w + 39] != 0 && faceMask[30 * w + 38] == 0)
+    }
+
     @Test func aLeaningWindowTakesInItsRowsMovedByTheLeanAndKeepsTheStraightOnes() throws {
         // A head 3 m away at the right side of the frame, everything at its depth; its window leans
         // half a column left for each row below row 30. Row 50 reaches 10 columns further left
-        // (and, everything being at the head's depth, the one column its surface goes on past the
-        // window, 8 cm at 3 m, and the one pixel of margin beyond) and still holds the frame's last
-        // column; rows above 30 reach right only as far as the side allows, and no further left
-        // than straight down.
+        // (and the one pixel of margin beyond) and still holds the frame's last column; rows above
+        // 30 reach right only as far as the side allows, and no further left than straight down.
         let (w, h) = (100, 100)
         let metres = [Float](repeating: 3, count: w * h)
         let head = HeadRegion(box: PixelBox(x0: 80, y0: 20, x1: 99, y1: 50), depth: 3, person: PixelBox(x0: 75, y0: 20, x1: 99, y1: 99),
@@ -1009,9 +1031,9 @@ import Testing
         #expect(head.shift(atRow: 50) == -10 && head.shift(atRow: 30) == 0 && head.shift(atRow: 20) == 5)
         let mask = HeadMasker.mask(heads: [head], depth: DepthMap(width: w, height: h, metres: metres),
                                    intrinsics: Intrinsics(fx: 50, fy: 50, cx: 50, cy: 50), width: w, height: h)
-        #expect(mask[50 * w + 68] != 0 && mask[50 * w + 99] != 0)
-        #expect(mask[50 * w + 67] == 0)
-        #expect(mask[22 * w + 77] == 0 && mask[22 * w + 78] != 0 && mask[22 * w + 99] != 0)
+        #expect(mask[50 * w + 69] != 0 && mask[50 * w + 99] != 0)
+        #expect(mask[50 * w + 68] == 0)
+        #expect(mask[22 * w + 78] == 0 && mask[22 * w + 79] != 0 && mask[22 * w + 99] != 0)
     }
 
     @Test func aTiltedWindowsRowsRunAslantAndKeepTheLevelOnes() throws {
