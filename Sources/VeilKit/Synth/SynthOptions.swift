@@ -54,6 +54,10 @@ public struct SynthOptions: Sendable, Equatable {
     public var speed: Float? = nil
     /// Sensor noise standard deviation, in 8-bit levels.
     public var noise: Float = 1.5
+    /// Seconds by which each depth image is captured after its colour image (0: together, as
+    /// CARLA's cameras are). Above 0 the files are named by their capture times, as TUM RGB-D names
+    /// them, and no segmentation images are written (ground truth stays in `gt/`).
+    public var depthDelay: Float = 0
 
     public init() {}
 
@@ -72,5 +76,8 @@ public struct SynthOptions: Sendable, Equatable {
         guard cameraHeight >= 0.5, cameraHeight <= 4 else { throw fail("--camera-height must be between 0.5 and 4 metres") }
         guard cameraPitch >= -30, cameraPitch <= 30 else { throw fail("--camera-pitch must be between -30 and 30 degrees") }
         guard cameraRoll >= -30, cameraRoll <= 30 else { throw fail("--camera-roll must be between -30 and 30 degrees") }
+        guard depthDelay >= 0, depthDelay < Float(Recording.maxTimestampDifference) else {
+            throw fail("--depth-delay must be at least 0 and under \(Recording.timestampToleranceText), or colour and depth would not pair")
+        }
     }
 }

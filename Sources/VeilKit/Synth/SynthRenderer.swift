@@ -2,7 +2,7 @@ import Foundation
 
 /// One rendered frame with everything a simulator knows about it.
 public struct RenderedFrame: Sendable {
-    public let number: Int
+    public var number: Int
     public let width: Int
     public let height: Int
     /// Packed RGB.
@@ -76,13 +76,16 @@ public struct SynthRenderer: Sendable {
 
     public init(scene: SynthScene) { self.scene = scene }
 
-    /// Renders the frame with number `number`.
-    public func render(frame number: Int) -> RenderedFrame {
+    /// Renders the frame with number `number`, `timeOffset` seconds after its time.
+    public func render(frame number: Int, timeOffset: Float = 0) -> RenderedFrame {
         let o = scene.options
         let (w, h) = (o.width, o.height)
         let k = scene.intrinsics
-        let time = scene.time(ofFrame: number)
+        let time = scene.time(ofFrame: number) + timeOffset
         let camera = scene.camera(at: time)
+        // Where things wrap round the street is settled at the frame's own time: a person about to
+        // wrap does not vanish between its colour and a later depth image.
+        let wrapCamera = scene.camera(at: scene.time(ofFrame: number))
         let light = o.lighting.parameters
         var frame = RenderedFrame(number: number, width: w, height: h,
                                   rgb: [UInt8](repeating: 0, count: w * h * 3), depth: [Float](repeating: .infinity, count: w * h),
@@ -96,13 +99,13 @@ public struct SynthRenderer: Sendable {
         var owners: [(semantic: SemanticClass, instance: UInt16, person: Int?)] = []
         for (i, prop) in scene.props.enumerated() {
             var placed = prop
-            placed.z = SynthScene.wrap(prop.z, cameraZ: camera.z)
+            placed.z = SynthScene.wrap(prop.z, cameraZ: wrapCamera.z)
             primitives += placed.primitives(camera: camera, owner: owners.count)
             owners.append((prop.semanticClass, UInt16(1000 + i), nil))
         }
         var placedPeople: [SynthPerson] = []
         for (i, person) in scene.people.enumerated() {
-            let placed = scene.personPlacement(person, at: time, camera: camera)
+            let placed = scene.personPlacement(person, at: time - timeOffset, camera: wrapCamera)
             placedPeople.append(placed)
             primitives += placed.primitives(at: time, camera: camera, owner: owners.count)
             owners.append((.pedestrian, UInt16(person.id), i))

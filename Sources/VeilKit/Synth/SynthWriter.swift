@@ -11,6 +11,10 @@ import Foundation
 /// OUT/gt/NNNNNN.json             per person: box, head box, head pixels, identity, distance, visibility
 /// OUT/gt/NNNNNN-heads.png        16-bit grey: the person id whose head covers each pixel
 /// ```
+///
+/// With a depth delay, colour and depth are named by their capture times instead (`rgb/T.png`,
+/// `depth/T'.png`, seconds with six decimals from 1000 s, as TUM RGB-D names them), the frame number
+/// is the colour's time in microseconds, and there is no `semantic/` or `instance/`.
 public struct SynthWriter: Sendable {
     public let scene: SynthScene
     public let output: URL
@@ -54,7 +58,8 @@ public struct SynthWriter: Sendable {
     /// Renders and writes every frame, on every core; calls `progress` after each frame.
     public func write(progress: (@Sendable (Int) -> Void)? = nil) throws {
         let fm = FileManager.default
-        for folder in ["rgb", "depth", "semantic", "instance", "gt"] {
+        let delayed = scene.options.depthDelay > 0
+        for folder in ["rgb", "depth", "gt"] + (delayed ? [] : ["semantic", "instance"]) {
             do {
                 try fm.createDirectory(at: output.appendingPathComponent(folder), withIntermediateDirectories: true)
             } catch {
@@ -77,7 +82,18 @@ public struct SynthWriter: Sendable {
         DispatchQueue.concurrentPerform(iterations: numbers.count) { index in
             guard !failure.isSet else { return }
             do {
-                try writeFrame(renderer.render(frame: numbers[index]))
+                if delayed {
+                    // Colour and ground truth at the frame's time, depth `depthDelay` later.
+                    var frame = renderer.render(frame: numbers[index])
+                    let depth = renderer.render(frame: numbers[index], timeOffset: scene.options.depthDelay).depth
+                    let start = Self.captureMicroseconds(scene.time(ofFrame: numbers[index]))
+                    frame.number = start
+                    frame.depth = depth
+                    try writeFrame(frame, colorName: Self.timestampName(start),
+                                   depthName: Self.timestampName(start + Int((scene.options.depthDelay * 1e6).rounded())))
+                } else {
+                    try writeFrame(renderer.render(frame: numbers[index]))
+                }
                 progress?(index)
             } catch {
                 failure.set(error)
@@ -86,9 +102,19 @@ public struct SynthWriter: Sendable {
         if let error = failure.error { throw error }
     }
 
-    /// Encodes and writes one rendered frame.
-    func writeFrame(_ frame: RenderedFrame) throws {
+    /// The capture time of a frame `time` seconds into a delayed recording, in microseconds.
+    static func captureMicroseconds(_ time: Float) -> Int { 1_000_000_000 + Int((Double(time) * 1e6).rounded()) }
+
+    /// A file name stem for a capture time in microseconds: seconds with six decimals.
+    static func timestampName(_ microseconds: Int) -> String {
+        "\(microseconds / 1_000_000)." + String(format: "%06d", microseconds % 1_000_000)
+    }
+
+    /// Encodes and writes one rendered frame: colour and depth under the given names (default: the
+    /// frame number), segmentation only when both are the frame number, ground truth always under it.
+    func writeFrame(_ frame: RenderedFrame, colorName: String? = nil, depthName: String? = nil) throws {
         let name = String(format: "%06d", frame.number)
+        let segmented = colorName == nil && depthName == nil
         let table = scene.options.carlaTable
         let count = frame.width * frame.height
         var rgba = [UInt8](repeating: 255, count: count * 4)
@@ -113,10 +139,12 @@ public struct SynthWriter: Sendable {
         func png(_ samples: [UInt8]) throws -> [UInt8] {
             try PNGCodec.encode(Raster(width: frame.width, height: frame.height, channels: 4, samples: samples), settings: pngSettings)
         }
-        try FileIO.writeAtomically(try png(rgba), to: output.appendingPathComponent("rgb/\(name).png"))
-        try FileIO.writeAtomically(try png(depthRGBA), to: output.appendingPathComponent("depth/\(name).png"))
-        try FileIO.writeAtomically(try png(semantic), to: output.appendingPathComponent("semantic/\(name).png"))
-        try FileIO.writeAtomically(try png(instance), to: output.appendingPathComponent("instance/\(name).png"))
+        try FileIO.writeAtomically(try png(rgba), to: output.appendingPathComponent("rgb/\(colorName ?? name).png"))
+        try FileIO.writeAtomically(try png(depthRGBA), to: output.appendingPathComponent("depth/\(depthName ?? name).png"))
+        if segmented {
+            try FileIO.writeAtomically(try png(semantic), to: output.appendingPathComponent("semantic/\(name).png"))
+            try FileIO.writeAtomically(try png(instance), to: output.appendingPathComponent("instance/\(name).png"))
+        }
         let heads = Raster<UInt16>(width: frame.width, height: frame.height, channels: 1, samples: frame.heads)
         try FileIO.writeAtomically(try PNGCodec.encode(heads, settings: pngSettings), to: output.appendingPathComponent("gt/\(name)-heads.png"))
         try FileIO.writeAtomically(try Self.json(FrameTruth(frame: frame.number, people: frame.people)),

@@ -36,6 +36,7 @@ extension VeilCommand {
         @Option(help: "How far the camera looks down, degrees (negative: up).") var cameraPitch: Float = 0
         @Option(help: "How far the camera is turned about its optical axis, degrees clockwise seen from behind.") var cameraRoll: Float = 0
         @Flag(help: "Compress PNGs as small as libpng can (slow): for fixtures and archives.") var smallest = false
+        @Option(help: "Milliseconds each depth image is captured after its colour image (under 20; files then named by capture times, as TUM RGB-D names them).") var depthDelay: Float = 0
         @Option(help: "Write a contact sheet of the frames to this PNG as well.") var contactSheet: String?
 
         func validate() throws {
@@ -72,6 +73,7 @@ extension VeilCommand {
             o.cameraHeight = cameraHeight
             o.cameraPitch = cameraPitch
             o.cameraRoll = cameraRoll
+            o.depthDelay = depthDelay / 1000
             return o
         }
 

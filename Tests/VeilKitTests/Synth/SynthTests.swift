@@ -242,6 +242,43 @@ enum SynthFixtures {
         #expect(level.keys.sorted() == ["carla_version", "fov", "height", "lighting", "seed", "synthetic", "width"])
     }
 
+    @Test func depthCapturedAfterColourIsNamedByCaptureTimesAndPairsSo() throws {
+        // Depth 15 ms after colour: the files carry their capture times, pair by them 15 ms apart,
+        // and the ground truth (of the colour) is found under the colour's time in microseconds.
+        let url = try SynthFixtures.make("delayed") { o in
+            o.frames = 3; o.people = 3; o.width = 160; o.height = 120; o.seed = 5; o.maxDistance = 6; o.depthDelay = 0.015
+        }
+        let recording = try Recording(at: url)
+        #expect(recording.pairedByTimestamp && recording.unpaired.isEmpty && recording.frames.count == 3)
+        // Frame numbers (with CARLA-like gaps between them) are the colour's capture times in µs.
+        let numbers = recording.frames.map(\.number)
+        #expect(numbers.first == 1_000_000_000 && numbers.allSatisfy { $0 % 50_000 == 0 } && numbers == numbers.sorted())
+        #expect(recording.frames.first?.depth?.lastPathComponent == "1000.015000.png")
+        for files in recording.frames { #expect(abs(try #require(files.captureGap) - 0.015) < 1e-6) }
+        #expect(!FileManager.default.fileExists(atPath: url.appendingPathComponent("semantic").path))
+        let reader = try FrameReader(recording: recording)
+        let frame = try reader.read(recording.frames[1])
+        #expect(try FrameGroundTruth.load(recording: recording, files: frame.files, depth: frame.depth)?.heads != nil)
+        var options = SynthOptions()
+        options.depthDelay = 0.02
+        #expect(throws: VeilError.self) { try options.validate() }  // would not pair
+    }
+
+    @Test func aPersonAboutToWrapStaysInADepthImageCapturedLater() throws {
+        // A man walking toward the camera 1.62 m away is 2 cm short of where people wrap round to the
+        // far end of the street; depth 19 ms later still shows his head, 3 cm nearer.
+        var options = SynthOptions()
+        options.frames = 1; options.width = 160; options.height = 120; options.speed = 0
+        var g = SplitMix64(seed: 3)
+        let man = SynthPerson(id: 1, identity: Identity.random(using: &g), identityIndex: 0, startX: 0, startZ: 1.62, yaw: .pi,
+                              speed: 1.5, phase: 0, headTurn: 0)
+        let renderer = SynthRenderer(scene: SynthScene(options: options, people: [man], props: []))
+        let now = renderer.render(frame: 1), later = renderer.render(frame: 1, timeOffset: 0.019)
+        func nearest(_ frame: RenderedFrame) -> Float? { zip(frame.heads, frame.depth).filter { $0.0 == 1 }.map(\.1).min() }
+        let (a, b) = (try #require(nearest(now)), try #require(nearest(later)))
+        #expect(b < a && a - b < 0.05)
+    }
+
     @Test func inspectReadsTheMountBackFromTheGround() throws {
         // `veil inspect` fits the ground the depth search uses to every frame it reads and reports
         // the camera's height, pitch and roll from it: what a recording was made with.
