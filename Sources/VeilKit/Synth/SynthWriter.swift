@@ -86,7 +86,7 @@ public struct SynthWriter: Sendable {
                     // Colour and ground truth at the frame's time, depth `depthDelay` later.
                     var frame = renderer.render(frame: numbers[index])
                     let depth = renderer.render(frame: numbers[index], timeOffset: scene.options.depthDelay).depth
-                    let start = Self.captureMicroseconds(scene.time(ofFrame: numbers[index]))
+                    let start = Self.captureMicroseconds(frame: numbers[index], first: numbers[0])
                     frame.number = start
                     frame.depth = depth
                     try writeFrame(frame, colorName: Self.timestampName(start),
@@ -102,8 +102,11 @@ public struct SynthWriter: Sendable {
         if let error = failure.error { throw error }
     }
 
-    /// The capture time of a frame `time` seconds into a delayed recording, in microseconds.
-    static func captureMicroseconds(_ time: Float) -> Int { 1_000_000_000 + Int((Double(time) * 1e6).rounded()) }
+    /// The capture time of frame `number` of a delayed recording whose first frame is `first`, in
+    /// microseconds from 1000 s (whole, so that names and frame numbers agree however long it runs).
+    static func captureMicroseconds(frame number: Int, first: Int) -> Int {
+        1_000_000_000 + (number - first) * Int((Double(SynthScene.frameInterval) * 1e6).rounded())
+    }
 
     /// A file name stem for a capture time in microseconds: seconds with six decimals.
     static func timestampName(_ microseconds: Int) -> String {
