@@ -10,7 +10,7 @@ public struct HeadFinder: Sendable {
     public var hogThreshold: Float = -0.5
     /// Pixels the depth image may lie off the colour image (`registration_error_px`): head masks
     /// grow by as much.
-    public var registrationError: Int = 0
+    public let registrationError: Int
     /// How fast, metres a second, a head is taken to move between a colour and a depth capture that
     /// are apart in time (TUM RGB-D pairs them up to 20 ms apart): a brisk walk seen from a moving
     /// camera. Head masks grow by the distance, 4 cm at 20 ms. On the 12 close-by recordings made
@@ -19,10 +19,13 @@ public struct HeadFinder: Sendable {
     /// 1.09% → 0.34%; over-masking 133% → 215%. At 19 ms: 0.591 → 0.973, 3.56% → 0.30%, 139% → 291%.
     public static let headSpeed: Float = 2
 
-    /// - Parameter faceModel: a CenterFace ONNX file for the face detector (else OpenCV's cascades).
-    public init(kind: DetectorKind = .auto, faceModel: String? = nil, hasDepth: Bool = true,
+    /// - Parameters:
+    ///   - faceModel: a CenterFace ONNX file for the face detector (else OpenCV's cascades).
+    ///   - registrationError: pixels the depth image may lie off the colour image (`CameraConfig.registrationPixels`).
+    public init(kind: DetectorKind = .auto, faceModel: String? = nil, hasDepth: Bool = true, registrationError: Int = 0,
                 depthDetector: DepthPersonDetector = DepthPersonDetector()) throws {
         self.kind = kind
+        self.registrationError = registrationError
         self.depthDetector = depthDetector
         if kind == .face || kind == .depthAndFace || (kind == .auto && !hasDepth) {
             faceDetector = try FaceDetector(model: faceModel.map { .centerFace(path: $0, threshold: 0.2) }

@@ -33,9 +33,8 @@ public final class AnonymizePipeline: @unchecked Sendable {
             throw VeilError.invalidConfiguration(path: options.output.path, reason: "the output folder lies inside the input recording \(input)")
         }
         reader = try FrameReader(recording: recording)
-        var finder = try HeadFinder(kind: options.detector, faceModel: options.faceModel, hasDepth: recording.hasDepth)
-        finder.registrationError = recording.camera.registrationPixels
-        self.finder = finder
+        finder = try HeadFinder(kind: options.detector, faceModel: options.faceModel, hasDepth: recording.hasDepth,
+                                registrationError: recording.camera.registrationPixels)
         anonymizer = HeadAnonymizer(method: options.method, strength: options.strength)
         let all = recording.frames
         let n = options.shard.count, i = options.shard.index

@@ -50,11 +50,8 @@ extension VeilCommand {
         func detect(_ path: String) throws -> (HeadScore?, [Double], Int) {
             let recording = try options.open(path)
             let reader = try FrameReader(recording: recording)
-            let finder = try {
-                var finder = try HeadFinder(kind: detector, faceModel: faceModel, hasDepth: recording.hasDepth)
-                finder.registrationError = recording.camera.registrationPixels
-                return finder
-            }()
+            let finder = try HeadFinder(kind: detector, faceModel: faceModel, hasDepth: recording.hasDepth,
+                                        registrationError: recording.camera.registrationPixels)
             let frames = recording.frames
             let results = ResultSlots<(HeadScore?, Double, Int)>(count: frames.count)
             if let overlay { try FileManager.default.createDirectory(atPath: overlay, withIntermediateDirectories: true) }

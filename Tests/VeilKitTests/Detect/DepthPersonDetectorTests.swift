@@ -904,8 +904,7 @@ import Testing
         for y in 0..<h { for x in 0..<w { metres[y * w + x] = frame.depth[min(h - 1, y + 1) * w + max(0, x - 3)] } }
         let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/synthetic/rgb/" + colorName),
                                depth: URL(fileURLWithPath: "/synthetic/depth/" + depthName))
-        var finder = try HeadFinder(kind: .depth)
-        finder.registrationError = registrationError
+        let finder = try HeadFinder(kind: .depth, registrationError: registrationError)
         let (heads, mask) = try finder.find(
             in: Frame(number: 1, files: files, rgb: Raster(width: w, height: h, channels: 3, samples: frame.rgb),
                       depth: DepthMap(width: w, height: h, metres: metres), depthImage: nil),
