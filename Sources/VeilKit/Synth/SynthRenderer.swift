@@ -81,11 +81,12 @@ public struct SynthRenderer: Sendable {
         let o = scene.options
         let (w, h) = (o.width, o.height)
         let k = scene.intrinsics
-        let time = scene.time(ofFrame: number) + timeOffset
+        let frameTime = scene.time(ofFrame: number)
+        let time = frameTime + timeOffset
         let camera = scene.camera(at: time)
         // Where things wrap round the street is settled at the frame's own time: a person about to
         // wrap does not vanish between its colour and a later depth image.
-        let wrapCamera = scene.camera(at: scene.time(ofFrame: number))
+        let wrapCamera = scene.camera(at: frameTime)
         let light = o.lighting.parameters
         var frame = RenderedFrame(number: number, width: w, height: h,
                                   rgb: [UInt8](repeating: 0, count: w * h * 3), depth: [Float](repeating: .infinity, count: w * h),
@@ -105,7 +106,7 @@ public struct SynthRenderer: Sendable {
         }
         var placedPeople: [SynthPerson] = []
         for (i, person) in scene.people.enumerated() {
-            let placed = scene.personPlacement(person, at: time - timeOffset, camera: wrapCamera)
+            let placed = scene.personPlacement(person, at: frameTime, camera: wrapCamera)
             placedPeople.append(placed)
             primitives += placed.primitives(at: time, camera: camera, owner: owners.count)
             owners.append((.pedestrian, UInt16(person.id), i))
