@@ -36,8 +36,12 @@ public struct SynthOptions: Sendable, Equatable {
     /// Leafy bushes in planters on the sidewalks, whose foliage the depth camera sees through
     /// between the leaves, as CARLA's does. 0 keeps every seed's recording as it was.
     public var bushes: Int = 0
-    /// People start between 2 m and this distance from the camera.
+    /// People start between `minDistance` and this distance from the camera.
     public var maxDistance: Float = 40
+    /// The nearest people start, metres: under 2 m for an XR headset or a handheld camera among
+    /// people in conversation. People then come as close as 0.4 m short of it before they wrap
+    /// round to the far end of the street (at most 1.6 m, as with the default 2 m).
+    public var minDistance: Float = 2
     /// Fraction of people (not crossing or at an edge) who face the camera.
     public var facingCamera: Float = 0.45
     /// Fraction of people who are children (1.0–1.4 m tall) walking beside the adult placed before
@@ -69,6 +73,9 @@ public struct SynthOptions: Sendable, Equatable {
         guard width >= 16, height >= 16, width <= 8192, height <= 8192 else { throw fail("--size must be between 16×16 and 8192×8192") }
         guard fov > 10, fov < 170 else { throw fail("--fov must be between 10 and 170 degrees") }
         guard maxDistance >= 3, maxDistance <= 44 else { throw fail("--max-distance must be between 3 and 44 metres") }
+        guard minDistance >= 0.6, minDistance <= maxDistance - 1 else {
+            throw fail("--min-distance must be between 0.6 metres and 1 metre short of --max-distance")
+        }
         guard negatives >= 0, negatives <= 200, cars >= 0, cars <= 100, bushes >= 0, bushes <= 100 else {
             throw fail("--negatives, --cars and --bushes must be small non-negative counts")
         }

@@ -21,6 +21,8 @@ public struct SynthScene: Sendable {
     /// Objects wrap around the camera between these distances, so long recordings stay populated.
     static let nearWrap: Float = 1.6
     static let farWrap: Float = 46
+    /// Where people wrap round from the near end: as props do, or nearer where they start nearer.
+    var peopleNearWrap: Float { min(Self.nearWrap, options.minDistance - 0.4) }
 
     /// The simulator tick: CARLA's synchronous mode at 20 Hz.
     public static let frameInterval: Float = 0.05
@@ -108,7 +110,7 @@ public struct SynthScene: Sendable {
             var walking = g.unit() < 0.6
             let category = g.unit()
             for _ in 0..<30 {
-                z = 2 + (options.maxDistance - 2) * powf(g.unit(), 1.25)
+                z = options.minDistance + (options.maxDistance - options.minDistance) * powf(g.unit(), 1.25)
                 let visibleHalf = z * halfFOV
                 if category < 0.15 {
                     // At a frame edge, walking in or out; where the edge of the view lies inside the
@@ -173,11 +175,11 @@ public struct SynthScene: Sendable {
     }
 
     /// `z` moved by whole periods into the band ahead of the camera.
-    @inline(__always) static func wrap(_ z: Float, cameraZ: Float) -> Float {
-        let span = farWrap - nearWrap
-        var relative = (z - cameraZ - nearWrap).truncatingRemainder(dividingBy: span)
+    @inline(__always) static func wrap(_ z: Float, cameraZ: Float, near: Float = nearWrap) -> Float {
+        let span = farWrap - near
+        var relative = (z - cameraZ - near).truncatingRemainder(dividingBy: span)
         if relative < 0 { relative += span }
-        return cameraZ + nearWrap + relative
+        return cameraZ + near + relative
     }
 
     /// Where each person stands at `time` (wrapped ahead of the camera).
@@ -189,7 +191,7 @@ public struct SynthScene: Sendable {
         let limit = walkableHalfWidth
         var x = p.x
         if person.speed > 0, abs(x) > limit { x = (x + limit).truncatingRemainder(dividingBy: 2 * limit); if x < 0 { x += 2 * limit }; x -= limit }
-        let z = Self.wrap(p.z, cameraZ: camera.z)
+        let z = Self.wrap(p.z, cameraZ: camera.z, near: peopleNearWrap)
         // Re-anchor so position(at: time) lands on the wrapped point.
         placed.startX = x - sinf(person.yaw) * person.speed * time
         placed.startZ = z - cosf(person.yaw) * person.speed * time

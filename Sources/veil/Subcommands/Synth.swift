@@ -28,7 +28,8 @@ extension VeilCommand {
         @Option(help: "Leafy bushes in planters on the sidewalks, seen through between their leaves as CARLA's depth camera sees plants.")
         var bushes = 0
         @Option(help: "Vehicle speed in m/s (default: from the seed, 0–4).") var speed: Float?
-        @Option(help: "People start between 2 m and this distance.") var maxDistance: Float = 40
+        @Option(help: "People start between --min-distance and this distance.") var maxDistance: Float = 40
+        @Option(help: "The nearest people start, metres (0.6 and up: under 2 for people in conversation with an XR headset's wearer).") var minDistance: Float = 2
         @Option(help: "Fraction of people who face the camera (0–1).") var facing: Float = 0.45
         @Option(help: "Fraction of people who are children of 1.0–1.4 m walking beside an adult (0–1).") var children: Float = 0
         @Option(help: "Sensor noise standard deviation in 8-bit levels.") var noise: Float = 1.5
@@ -68,6 +69,7 @@ extension VeilCommand {
             o.speed = speed
             o.noise = noise
             o.maxDistance = maxDistance
+            o.minDistance = minDistance
             o.facingCamera = facing
             o.children = children
             o.cameraHeight = cameraHeight

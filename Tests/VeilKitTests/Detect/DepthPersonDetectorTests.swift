@@ -355,12 +355,13 @@ import Testing
     static func recordingScene(people: Int, frames: Int, seed: UInt64, lighting: Lighting = .day,
                                size: (width: Int, height: Int) = (1280, 720), children: Float = 0,
                                camera: (height: Float, pitch: Float, roll: Float) = (1.6, 0, 0),
-                               fov: Double = 90, maxDistance: Float = 40, bushes: Int = 0,
-                               cars: Int = 4, seeThroughGlass: Bool = false) -> SynthScene {
+                               fov: Double = 90, maxDistance: Float = 40, minDistance: Float = 2, speed: Float? = nil,
+                               bushes: Int = 0, cars: Int = 4, seeThroughGlass: Bool = false) -> SynthScene {
         var options = SynthOptions()
         options.frames = frames; options.people = people; options.width = size.width; options.height = size.height
         options.seed = seed; options.lighting = lighting; options.children = children
-        options.fov = fov; options.maxDistance = maxDistance; options.bushes = bushes
+        options.fov = fov; options.maxDistance = maxDistance; options.minDistance = minDistance; options.speed = speed
+        options.bushes = bushes
         options.cars = cars; options.seeThroughGlass = seeThroughGlass
         (options.cameraHeight, options.cameraPitch, options.cameraRoll) = camera
         return SynthScene(options: options)
@@ -371,11 +372,11 @@ import Testing
     static func searchRecordingFrame(_ number: Int, people: Int, frames: Int, seed: UInt64, lighting: Lighting = .day,
                                      size: (width: Int, height: Int) = (1280, 720), children: Float = 0,
                                      camera: (height: Float, pitch: Float, roll: Float) = (1.6, 0, 0),
-                                     fov: Double = 90, maxDistance: Float = 40, bushes: Int = 0,
-                                     cars: Int = 4, seeThroughGlass: Bool = false,
+                                     fov: Double = 90, maxDistance: Float = 40, minDistance: Float = 2, speed: Float? = nil,
+                                     bushes: Int = 0, cars: Int = 4, seeThroughGlass: Bool = false,
                                      alter: (RenderedFrame, inout [Float]) throws -> Void = { _, _ in }) throws -> ([HeadRegion], HeadScore, [UInt16]) {
         try search(recordingScene(people: people, frames: frames, seed: seed, lighting: lighting, size: size, children: children,
-                                  camera: camera, fov: fov, maxDistance: maxDistance, bushes: bushes,
+                                  camera: camera, fov: fov, maxDistance: maxDistance, minDistance: minDistance, speed: speed, bushes: bushes,
                                   cars: cars, seeThroughGlass: seeThroughGlass), frame: number, alter: alter)
     }
 

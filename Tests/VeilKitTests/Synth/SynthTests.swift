@@ -223,6 +223,37 @@ enum SynthFixtures {
         }
     }
 
+    @Test func peopleStartAsNearAsAskedAndComeNearerBeforeTheyWrap() throws {
+        // People in conversation with an XR headset's wearer stand under 2 m away: they start
+        // between --min-distance and --max-distance and walk up to 0.4 m nearer than the nearest
+        // start before wrapping round to the far end. A minimum under 0.6 m, or less than a metre
+        // short of the maximum, is refused; the default keeps every seed's recording as it was.
+        var options = SynthOptions()
+        options.frames = 40; options.people = 12; options.width = 64; options.height = 48; options.seed = 11
+        options.minDistance = 0.8; options.maxDistance = 3; options.speed = 0
+        let scene = SynthScene(options: options)
+        let starts = scene.people.map { $0.position(at: 0).z }
+        #expect(starts.allSatisfy { $0 >= 0.8 && $0 <= 3 }, "\(starts)")
+        #expect(starts.contains { $0 < 1.6 }, "\(starts)")
+        var nearest = Float.infinity
+        for number in scene.frameNumbers {
+            let time = scene.time(ofFrame: number)
+            let camera = scene.camera(at: time)
+            for person in scene.people {
+                let z = scene.personPlacement(person, at: time, camera: camera).position(at: time).z - camera.z
+                #expect(z >= 0.4 - 1e-3, "a person \(z) m from the camera")
+                nearest = min(nearest, z)
+            }
+        }
+        #expect(nearest < 0.8, "no one came nearer than they started: \(nearest) m")
+        for (minimum, maximum) in [(Float(0.5), Float(4)), (3.5, 4)] {
+            var refused = SynthOptions()
+            (refused.minDistance, refused.maxDistance) = (minimum, maximum)
+            #expect(throws: VeilError.self) { try refused.validate() }
+        }
+        #expect(SynthScene(options: SynthOptions()).peopleNearWrap == SynthScene.nearWrap)
+    }
+
     @Test func cameraJSONRecordsAMountOtherThanTheDefault() throws {
         // A recording says how its camera was mounted where that is not 1.6 m up and level, and a
         // default one's camera.json is as it always was (the fixtures stay byte for byte).
