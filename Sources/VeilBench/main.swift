@@ -138,20 +138,24 @@ func writeFuzzSeeds(to folder: URL) throws {
 func benchAnonymize(runs: Int) throws {
     Allocator.keepFrameBuffers()  // as in `veil`: frame copies reuse heap pages
     let frame = try colourFrame(samples: samplesRoot())
-    var mask = [UInt8](repeating: 0, count: frame.pixelCount)
-    // An elliptical 100×100 head.
-    for y in 300..<400 { for x in 600..<700 {
-        let dx = Float(x - 650) / 50, dy = Float(y - 350) / 50
-        if dx * dx + dy * dy <= 1 { mask[y * frame.width + x] = 1 }
-    } }
-    print("Veil anonymization benchmark: one 100×100 px head in a 1280×720 frame, median of \(runs) runs, one core")
-    for method in AnonymizationMethod.allCases {
-        let anonymizer = HeadAnonymizer(method: method)
-        let ms = try measure(runs: runs) {
-            var image = frame
-            try anonymizer.apply(to: &image, mask: mask) { _ in .secure() }
+    // An elliptical head 100 px across (a person about 5 m away at CARLA's 1280×720), and one
+    // 300 px across (0.5–1 m from an XR headset's camera).
+    for size in [100, 300] {
+        var mask = [UInt8](repeating: 0, count: frame.pixelCount)
+        let r = Float(size) / 2
+        for y in (360 - size / 2)..<(360 + size / 2) { for x in (640 - size / 2)..<(640 + size / 2) {
+            let dx = (Float(x) - 640) / r, dy = (Float(y) - 360) / r
+            if dx * dx + dy * dy <= 1 { mask[y * frame.width + x] = 1 }
+        } }
+        print("Veil anonymization benchmark: one \(size)×\(size) px head in a 1280×720 frame, median of \(runs) runs, one core")
+        for method in AnonymizationMethod.allCases {
+            let anonymizer = HeadAnonymizer(method: method)
+            let ms = try measure(runs: runs) {
+                var image = frame
+                try anonymizer.apply(to: &image, mask: mask) { _ in .secure() }
+            }
+            print(pad(method.rawValue, to: 12) + String(format: "%7.3f ms", ms))
         }
-        print(pad(method.rawValue, to: 12) + String(format: "%7.3f ms", ms))
     }
     // The ensemble's steps one by one, on the head's patch.
     var patch = Patch(width: 130, height: 130, values: (0..<(130 * 130 * 3)).map { Float($0 % 251) })
@@ -314,7 +318,7 @@ case "decode":
               + (direct == rows ? "" : "  PIXELS DIFFER"))
     }
 case "anonymize":
-    // anonymize [runs]: milliseconds of each method on one 100×100 px head in a 1280×720 frame.
+    // anonymize [runs]: milliseconds of each method on one head 100 px and one 300 px across in a 1280×720 frame.
     try benchAnonymize(runs: runs)
 case "gt-people":
     // gt-people RECORDING: the people the ground truth of each frame holds (boxes, pixels, distance).

@@ -132,6 +132,46 @@ import Testing
         #expect(changedInMask > maskCount * 8 / 10, "\(method) changed only \(changedInMask) of \(maskCount) head pixels")
     }
 
+    @Test func aHeadCloseUpChangesOnlyInsideItsMaskAndFeatherAndKeepsNoFineDetail() throws {
+        // A head 190 px tall and 150 wide (a person about a metre from an XR headset's camera) is
+        // worked on at a third of its size; the result still comes back over the whole mask, at
+        // full size, with the feather outside it and every other pixel as it was, and what the
+        // head's fine texture was is gone.
+        let (w, h) = (260, 240)
+        let original = TestImages.rgb(width: w, height: h, seed: 5)
+        var mask = [UInt8](repeating: 0, count: w * h)
+        for y in 0..<h { for x in 0..<w {
+            let dx = Float(x - 130) / 75, dy = Float(y - 120) / 95
+            if dx * dx + dy * dy <= 1 { mask[y * w + x] = HeadMasker.head }
+        } }
+        var image = original
+        let anonymizer = HeadAnonymizer()
+        try anonymizer.apply(to: &image, mask: mask) { .seeded(3, frame: 1, head: $0) }
+        let f = anonymizer.feather
+        var changed = 0, inMask = 0
+        var roughness = (before: 0, after: 0)
+        for y in 0..<h {
+            for x in 0..<w {
+                var near = false
+                for dy in -f...f { for dx in -f...f {
+                    let (nx, ny) = (x + dx, y + dy)
+                    if nx >= 0, ny >= 0, nx < w, ny < h, mask[ny * w + nx] != 0 { near = true }
+                } }
+                let same = (0..<3).allSatisfy { image[x, y, $0] == original[x, y, $0] }
+                if !near { #expect(same, "(\(x), \(y)) changed outside the mask and feather") }
+                guard mask[y * w + x] != 0 else { continue }
+                inMask += 1
+                if !same { changed += 1 }
+                if x + 1 < w, mask[y * w + x + 1] != 0 {
+                    roughness.before += abs(Int(original[x + 1, y, 2]) - Int(original[x, y, 2]))
+                    roughness.after += abs(Int(image[x + 1, y, 2]) - Int(image[x, y, 2]))
+                }
+            }
+        }
+        #expect(changed > inMask * 9 / 10, "only \(changed) of \(inMask) head pixels changed")
+        #expect(roughness.after * 8 < roughness.before, "pixel-to-pixel change \(roughness.after) against \(roughness.before) before")
+    }
+
     @Test func featherLiesOutsideTheMask() throws {
         // With a solid fill every mask pixel must take the fill exactly: no blend inside the mask.
         let (original, mask) = Self.scene()
