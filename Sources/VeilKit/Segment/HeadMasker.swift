@@ -93,7 +93,7 @@ public enum HeadMasker {
         let reach = tilt == 0 ? 0 : tiltedReach
         /// The head's own row that pixel (`x`, `y`) lies on, `shift` being its row's lean.
         @inline(__always) func ownRow(_ y: Int, _ x: Int, shift: Int) -> Int {
-            tilt == 0 ? y : y - Int((tilt * Float(x - centre - shift)).rounded())
+            tilt == 0 ? y : y - Self.nearest(tilt * Float(x - centre - shift))
         }
         // The window's rows move by its lean (columns a row); the work area takes in where they go.
         let (firstRow, lastRow) = (max(0, box.y0 - reach), min(height - 1, box.y1 + reach))
@@ -184,14 +184,9 @@ public enum HeadMasker {
                 }
             }
         }
-        // Separable square dilation by `margin`.
-        var rows = [UInt8](repeating: 0, count: ow * oh)
-        for y in 0..<oh {
-            var last = -Int.max / 2
-            for x in 0..<ow { if local[y * ow + x] != 0 { last = x }; if x - last <= margin { rows[y * ow + x] = 1 } }
-            last = Int.max / 2
-            for x in stride(from: ow - 1, through: 0, by: -1) { if local[y * ow + x] != 0 { last = x }; if last - x <= margin { rows[y * ow + x] = 1 } }
-        }
+        // Separable square dilation by `margin`: along each row, then down the columns, both passes
+        // row by row (the columns' last marked rows kept in an array), so memory is read in order.
+        let dilated = Self.dilate(local, width: ow, height: oh, by: margin)
         // Rows from the chin down are the neck band; where heads overlap, head wins over neck.
         let chinRow = head.narrowFromRow ?? Int.max
         // Below the window the margin grows only into what is off the head's depth (background,
@@ -210,17 +205,47 @@ public enum HeadMasker {
             let row = tilt == 0 ? outer.y0 + y : ownRow(outer.y0 + y, outer.x0 + x, shift: head.shift(atRow: outer.y0 + y))
             mask[i] = row < chinRow || mask[i] == Self.head ? Self.head : Self.neck
         }
-        for x in 0..<ow {
-            var last = -Int.max / 2
-            for y in 0..<oh {
-                if rows[y * ow + x] != 0 { last = y }
-                if y - last <= margin { set(y, x) }
-            }
-            last = Int.max / 2
-            for y in stride(from: oh - 1, through: 0, by: -1) {
-                if rows[y * ow + x] != 0 { last = y }
-                if last - y <= margin { set(y, x) }
+        for y in 0..<oh { for x in 0..<ow where dilated[y * ow + x] != 0 { set(y, x) } }
+    }
+
+    /// `bits` (`width`×`height`, non-zero = set) dilated by a square of `radius` pixels each way.
+    static func dilate(_ bits: [UInt8], width: Int, height: Int, by radius: Int) -> [UInt8] {
+        var rows = [UInt8](repeating: 0, count: width * height)
+        var out = [UInt8](repeating: 0, count: width * height)
+        bits.withUnsafeBufferPointer { b in
+            rows.withUnsafeMutableBufferPointer { r in
+                for y in 0..<height {
+                    let o = y * width
+                    var last = -Int.max / 2
+                    for x in 0..<width { if b[o + x] != 0 { last = x }; if x - last <= radius { r[o + x] = 1 } }
+                    last = Int.max / 2
+                    for x in stride(from: width - 1, through: 0, by: -1) { if b[o + x] != 0 { last = x }; if last - x <= radius { r[o + x] = 1 } }
+                }
             }
         }
+        rows.withUnsafeBufferPointer { r in
+            out.withUnsafeMutableBufferPointer { d in
+                var last = [Int](repeating: -Int.max / 2, count: width)
+                for y in 0..<height {
+                    let o = y * width
+                    for x in 0..<width { if r[o + x] != 0 { last[x] = y }; if y - last[x] <= radius { d[o + x] = 1 } }
+                }
+                for x in 0..<width { last[x] = Int.max / 2 }
+                for y in stride(from: height - 1, through: 0, by: -1) {
+                    let o = y * width
+                    for x in 0..<width { if r[o + x] != 0 { last[x] = y }; if last[x] - y <= radius { d[o + x] = 1 } }
+                }
+            }
+        }
+        return out
+    }
+
+    /// `v` rounded to the nearest whole number, halves away from zero (what `Int(v.rounded())`
+    /// gives), without the C library call `rounded()` makes for every pixel of a tilted head's
+    /// window: the truncation is exact and so is the fraction left over.
+    @inline(__always) static func nearest(_ v: Float) -> Int {
+        let t = Int(v)
+        let fraction = v - Float(t)
+        return fraction >= 0.5 ? t + 1 : fraction <= -0.5 ? t - 1 : t
     }
 }

@@ -905,6 +905,33 @@ import Testing
 }
 
 @Suite struct HeadMaskerTests {
+    @Test func nearestRoundsAsTheLibraryDoes() {
+        // Halves go away from zero, as `rounded()` takes them, and so do the floats just beside them.
+        var values: [Float] = [0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999997, -0.49999997, 1e6 + 0.5, -1e6 - 0.5]
+        var g = SplitMix64(seed: 3)
+        for _ in 0..<20_000 { values.append(g.float(-2000...2000)) }
+        for v in values { #expect(HeadMasker.nearest(v) == Int(v.rounded()), "\(v)") }
+    }
+
+    @Test func dilationMarksEveryPixelWithinTheSquare() {
+        // Against the definition: a pixel is set when a set pixel lies within `radius` both across and down.
+        var g = SplitMix64(seed: 7)
+        let (w, h) = (23, 17)
+        for radius in [0, 1, 3, 9] {
+            let bits = (0..<(w * h)).map { _ in UInt8(g.unit() < 0.03 ? 1 : 0) }
+            let dilated = HeadMasker.dilate(bits, width: w, height: h, by: radius)
+            for y in 0..<h {
+                for x in 0..<w {
+                    var expected: UInt8 = 0
+                    for v in max(0, y - radius)...min(h - 1, y + radius) {
+                        for u in max(0, x - radius)...min(w - 1, x + radius) where bits[v * w + u] != 0 { expected = 1 }
+                    }
+                    #expect(dilated[y * w + x] == expected, "radius \(radius) at (\(x), \(y))")
+                }
+            }
+        }
+    }
+
     /// People 2.5–5 m away whose depth lies 3 px right of and 1 px above their colour (a real
     /// camera's registration, or a move between its two captures), searched with the colour and depth
     /// files named `colorName` and `depthName`: the score against the colour's ground truth.
