@@ -63,6 +63,26 @@ public struct AnonymizationRandom: RandomNumberGenerator, Sendable {
     /// A uniform Float in [0, 1).
     public mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
 
+    /// Gives `body` `count` samples of noise of standard deviation `sigma`, with their indices:
+    /// Irwin–Hall with four terms, the sum of four 4-bit uniforms centred and scaled, four samples
+    /// from each 64-bit draw. Gaussian to within a few percent in 61 levels; what limits speed is the
+    /// secure generator's bytes, and this needs 2 per value (`gaussian()` takes 16 and a logarithm
+    /// and a cosine).
+    @inline(__always) public mutating func forEachNoise(_ count: Int, sigma: Float, _ body: (Int, Float) -> Void) {
+        let variance: Float = 4 * (256 - 1) / 12  // four uniforms on 0…15
+        let scale = sigma / variance.squareRoot()
+        var i = 0
+        while i < count {
+            var r = next()
+            for _ in 0..<4 where i < count {
+                let sum = Float(r & 0xF) + Float((r >> 4) & 0xF) + Float((r >> 8) & 0xF) + Float((r >> 12) & 0xF)
+                body(i, (sum - 30) * scale)
+                r >>= 16
+                i += 1
+            }
+        }
+    }
+
     /// A standard normal sample.
     public mutating func gaussian() -> Float {
         let u1 = max(unit(), 1e-7), u2 = unit()

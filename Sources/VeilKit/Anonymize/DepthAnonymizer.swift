@@ -19,21 +19,43 @@ public struct DepthAnonymizer: Sendable {
             var rng = random(index)
             var values = blob.pixels.map { depth.metres[$0] }.filter(DepthMap.isMeasured)
             guard !values.isEmpty else { continue }
-            values.sort()
-            let z = values[values.count / 2]
+            let z = Self.select(values.count / 2, in: &values)
             let cx = Float(blob.box.x0 + blob.box.x1) / 2, cy = Float(blob.box.y0 + blob.box.y1) / 2
             let rx = max(1, Float(blob.box.width) / 2), ry = max(1, Float(blob.box.height) / 2)
             let dome = bulge * rx * z / Float(intrinsics.fx)
-            var updates: [(index: Int, metres: Float)] = []
             // Only the head's own surface is reshaped: background inside the mask keeps its depth,
             // so the head's outline (what a person detector sees) does not change.
             let band = 0.25 + 0.01 * z
-            for i in blob.pixels where DepthMap.isMeasured(depth.metres[i]) && abs(depth.metres[i] - z) < band {
+            var updates: [(index: Int, metres: Float)] = blob.pixels.compactMap { i in
+                guard DepthMap.isMeasured(depth.metres[i]), abs(depth.metres[i] - z) < band else { return nil }
                 let dx = (Float(i % w) - cx) / rx, dy = (Float(i / w) - cy) / ry
-                let m = z - dome * max(0, 1 - dx * dx - dy * dy).squareRoot() + noise * rng.gaussian()
-                updates.append((i, m))
+                return (i, z - dome * max(0, 1 - dx * dx - dy * dy).squareRoot())
             }
+            rng.forEachNoise(updates.count, sigma: noise) { k, value in updates[k].metres += value }
             codec.encode(updates, into: &image)
+        }
+    }
+}
+
+extension DepthAnonymizer {
+    /// The `k`-th smallest of `values` (what `values.sorted()[k]` is), reordering them: Hoare's
+    /// selection, in linear time on average where a sort of a close-up head's 100,000 depths was most
+    /// of the depth anonymizer's time.
+    static func select(_ k: Int, in values: inout [Float]) -> Float {
+        precondition(k >= 0 && k < values.count)
+        var (lo, hi) = (0, values.count - 1)
+        return values.withUnsafeMutableBufferPointer { v in
+            while lo < hi {
+                let pivot = v[lo + (hi - lo) / 2]
+                var (i, j) = (lo, hi)
+                while i <= j {
+                    while v[i] < pivot { i += 1 }
+                    while v[j] > pivot { j -= 1 }
+                    if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+                }
+                if k <= j { hi = j } else if k >= i { lo = i } else { return v[k] }
+            }
+            return v[k]
         }
     }
 }

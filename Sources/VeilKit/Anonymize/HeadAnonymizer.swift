@@ -122,16 +122,16 @@ public struct HeadAnonymizer: Sendable {
         let margin = feather + max(2, Int(headSize * 0.15))
         let area = blob.box.expanded(by: margin, width: w, height: h)
         let rowValues = area.width * 3
-        let values = [Float](unsafeUninitializedCapacity: area.area * 3) { out, initialized in
-            image.samples.withUnsafeBufferPointer { src in
+        // The area's pixels, 8-bit.
+        var pixels8 = Raster<UInt8>(width: area.width, height: area.height, channels: 3)
+        image.samples.withUnsafeBufferPointer { src in
+            pixels8.samples.withUnsafeMutableBufferPointer { out in
                 for y in area.y0...area.y1 {
                     let from = (y * w + area.x0) * 3, to = (y - area.y0) * rowValues
-                    for k in 0..<rowValues { out[to + k] = Float(src[from + k]) }
+                    for k in 0..<rowValues { out[to + k] = src[from + k] }
                 }
             }
-            initialized = area.area * 3
         }
-        var patch = Patch(width: area.width, height: area.height, values: values)
         // The method's result over `area`, 8-bit.
         var result: Raster<UInt8>
         switch method {
@@ -143,10 +143,12 @@ public struct HeadAnonymizer: Sendable {
             if source.isEmpty { source = blob.pixels }
             let feeds = source.count == blob.pixels.count
             let mean = Self.meanColour(source, in: image)
-            for y in area.y0...area.y1 {
-                for x in area.x0...area.x1 where feeds ? mask[y * w + x] == 0 : mask[y * w + x] != HeadMasker.head {
-                    let p = ((y - area.y0) * area.width + (x - area.x0)) * 3
-                    for c in 0..<3 { patch.values[p + c] = mean[c] }
+            /// Calls `body` with the area's offset of every pixel that takes the mean.
+            func forEachFilled(_ body: (Int) -> Void) {
+                for y in area.y0...area.y1 {
+                    for x in area.x0...area.x1 where feeds ? mask[y * w + x] == 0 : mask[y * w + x] != HeadMasker.head {
+                        body(((y - area.y0) * area.width + (x - area.x0)) * 3)
+                    }
                 }
             }
             // A head of 96 px or more is worked on at a scale where it spans 48–95 px: the smoothing
@@ -155,10 +157,15 @@ public struct HeadAnonymizer: Sendable {
             // cost what they cost on a head of that size (a 300 px head, 0.5–1 m from an XR
             // headset's camera, took 19.5 ms to anonymize in all; smaller heads are worked on as before).
             let factor = max(1, Int(headSize) / 48)
-            var work = patch
+            var work: Patch
             if factor > 1 {
-                work = Patch(try ImageOps.resize(patch.raster(), width: (patch.width + factor - 1) / factor,
-                                                 height: (patch.height + factor - 1) / factor, interpolation: .area))
+                let fill = mean.map { UInt8(max(0, min(255, $0.rounded()))) }
+                forEachFilled { p in for c in 0..<3 { pixels8.samples[p + c] = fill[c] } }
+                work = Patch(try ImageOps.resize(pixels8, width: (area.width + factor - 1) / factor,
+                                                 height: (area.height + factor - 1) / factor, interpolation: .area))
+            } else {
+                work = Patch(pixels8)
+                forEachFilled { p in for c in 0..<3 { work.values[p + c] = mean[c] } }
             }
             let workHead = headSize / Float(factor)
             noise.apply(&work, headSize: workHead, random: &random)
@@ -172,13 +179,13 @@ public struct HeadAnonymizer: Sendable {
             if halve { pixels = try ImageOps.resize(pixels, width: (work.width + 1) / 2, height: (work.height + 1) / 2, interpolation: .area) }
             let scaledHead = halve ? workHead / 2 : workHead
             try smoothing.apply(&pixels, headSize: scaledHead)
-            try resampling.apply(&pixels, headSize: scaledHead, size: (patch.width, patch.height))
+            try resampling.apply(&pixels, headSize: scaledHead, size: (area.width, area.height))
             result = pixels
         case .blur:
-            result = patch.raster()
+            result = pixels8
             try SmoothingStep(sigma: 0.12).apply(&result, headSize: headSize)
         case .mosaic:
-            result = patch.raster()
+            result = pixels8
             try resampling.apply(&result, headSize: headSize, interpolationUp: .nearest)
         case .solid:
             let mean = Self.meanColour(blob.pixels, in: image).map { UInt8(max(0, min(255, $0.rounded()))) }

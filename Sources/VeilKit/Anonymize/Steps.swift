@@ -47,23 +47,8 @@ public struct GaussianNoiseStep: Sendable {
     /// cells of the layout removed.
     public func apply(_ patch: inout Patch, headSize: Float? = nil, random: inout AnonymizationRandom) {
         let layout = layoutRemoved > 0 ? BrightnessLayout(patch, cellSize: (headSize ?? Float(max(patch.width, patch.height))) / layoutBlocks) : nil
-        // Irwin–Hall with four terms: the sum of four 4-bit uniforms, centred and scaled to unit
-        // variance, four samples from each 64-bit draw. Gaussian to within a few percent in 61
-        // levels; what limits speed is the secure generator's bytes, and this needs 2 per value.
-        let variance: Float = 4 * (256 - 1) / 12  // four uniforms on 0…15
-        let scale = sigma / variance.squareRoot()
-        let n = patch.values.count
         patch.values.withUnsafeMutableBufferPointer { v in
-            var i = 0
-            while i < n {
-                var r = random.next()
-                for _ in 0..<4 where i < n {
-                    let sum = Float(r & 0xF) + Float((r >> 4) & 0xF) + Float((r >> 8) & 0xF) + Float((r >> 12) & 0xF)
-                    v[i] += (sum - 30) * scale
-                    r >>= 16
-                    i += 1
-                }
-            }
+            random.forEachNoise(v.count, sigma: sigma) { i, value in v[i] += value }
         }
         guard coarseSigma > 0 || layout != nil else { return }
         let cells = coarseCells, side = cells + 1
