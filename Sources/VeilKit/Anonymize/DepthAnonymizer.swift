@@ -19,7 +19,7 @@ public struct DepthAnonymizer: Sendable {
             var rng = random(index)
             var values = blob.pixels.map { depth.metres[$0] }.filter(DepthMap.isMeasured)
             guard !values.isEmpty else { continue }
-            let z = Self.select(values.count / 2, in: &values)
+            let z = Selection.kthSmallest(values.count / 2, in: &values)
             let cx = Float(blob.box.x0 + blob.box.x1) / 2, cy = Float(blob.box.y0 + blob.box.y1) / 2
             let rx = max(1, Float(blob.box.width) / 2), ry = max(1, Float(blob.box.height) / 2)
             let dome = bulge * rx * z / Float(intrinsics.fx)
@@ -33,29 +33,6 @@ public struct DepthAnonymizer: Sendable {
             }
             rng.forEachNoise(updates.count, sigma: noise) { k, value in updates[k].metres += value }
             codec.encode(updates, into: &image)
-        }
-    }
-}
-
-extension DepthAnonymizer {
-    /// The `k`-th smallest of `values` (what `values.sorted()[k]` is), reordering them: Hoare's
-    /// selection, in linear time on average where a sort of a close-up head's 100,000 depths was most
-    /// of the depth anonymizer's time.
-    static func select(_ k: Int, in values: inout [Float]) -> Float {
-        precondition(k >= 0 && k < values.count)
-        var (lo, hi) = (0, values.count - 1)
-        return values.withUnsafeMutableBufferPointer { v in
-            while lo < hi {
-                let pivot = v[lo + (hi - lo) / 2]
-                var (i, j) = (lo, hi)
-                while i <= j {
-                    while v[i] < pivot { i += 1 }
-                    while v[j] > pivot { j -= 1 }
-                    if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
-                }
-                if k <= j { hi = j } else if k >= i { lo = i } else { return v[k] }
-            }
-            return v[k]
         }
     }
 }

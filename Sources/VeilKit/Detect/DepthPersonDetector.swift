@@ -1101,7 +1101,6 @@ public struct DepthPersonDetector: Sendable {
             }
         }
         guard !values.isEmpty else { return nil }
-        values.sort()
-        return values[values.count / 2]
+        return Selection.kthSmallest(values.count / 2, in: &values)
     }
 }
