@@ -1271,6 +1271,32 @@ import Testing
         return (DepthMap(width: width, height: height, metres: metres), k)
     }
 
+    @Test func aLevelSurfaceJustBelowTheCameraIsNotTheGround() throws {
+        // A camera 1.7 m up, level, over people close by: their shoulders (here a plate 0.2 m below
+        // the camera, 4 m wide, 0.6–1.6 m ahead) and something as high far off (5–9 m ahead) lie on
+        // one level plane with more of the fit's samples than the floor showing under and past them.
+        // Measured from that plane no one stands; the floor is the ground (a stereo camera's frame of
+        // people 0.7–3.8 m away lost all five heads so).
+        let k = Intrinsics(fx: 525, fy: 525, cx: 319.5, cy: 239.5)
+        let (width, height) = (640, 480)
+        var metres = [Float](repeating: 0, count: width * height)
+        for v in 0..<height {
+            for u in 0..<width {
+                let dx = (Float(u) - Float(k.cx)) / Float(k.fx), dy = (Float(v) - Float(k.cy)) / Float(k.fy)
+                var nearest: Float = 30  // a wall far ahead
+                if dy > 0 {
+                    nearest = min(nearest, 1.7 / dy)  // the floor
+                    let t = 0.2 / dy
+                    if abs(t * dx) <= 2, t >= 0.6, t <= 1.6 { nearest = min(nearest, t) }  // shoulders close by
+                    if t * dx >= 1, t * dx <= 3, t >= 5, t <= 9 { nearest = min(nearest, t) }  // as high, far off
+                }
+                metres[v * width + u] = nearest
+            }
+        }
+        let ground = try #require(GroundPlane.fit(depth: DepthMap(width: width, height: height, metres: metres), intrinsics: k))
+        #expect(abs(ground.offset - 1.7) < 0.05, "the ground was fitted \(ground.offset) m below the camera")
+    }
+
     @Test func theFloorIsTheGroundEvenWithADeskFillingTheView() throws {
         let (bare, k) = Self.room(desk: false)
         #expect(abs(try #require(GroundPlane.fit(depth: bare, intrinsics: k)).offset - 1.4) < 0.05)
