@@ -47,6 +47,8 @@ public struct GroundPlane: Sendable, Equatable {
         guard points.count >= 30 else { return nil }
         var generator = SplitMix64(seed: 0x5EED)
         let minimum = max(20, points.count / 8)
+        // What a ground found among the samples left over, or below another plane, needs at least.
+        let enough = max(20, points.count / 12)
         guard var plane = ransac(points, generator: &generator, minimumScore: minimum) else { return nil }
         // A surface that reaches under a metre across and ahead is too small to be the ground: a
         // person's back or chest half a metre away fills the lower frame with more samples than the
@@ -57,7 +59,6 @@ public struct GroundPlane: Sendable, Equatable {
         // every other set's detections unchanged.
         if !plane.spans(points) {
             let rest = points.filter { !plane.fits($0) }
-            let enough = max(20, points.count / 12)
             if rest.count >= enough, let ground = ransac(rest, generator: &generator, minimumScore: enough, spanning: true) {
                 plane = ground
             }
@@ -74,7 +75,6 @@ public struct GroundPlane: Sendable, Equatable {
         let farthest = points.lazy.filter { plane.fits($0) }.map(\.z).max() ?? 0
         if farthest < 4 || plane.offset < 0.5 {
             let below = points.filter { plane.height($0) < -0.4 }
-            let enough = max(20, points.count / 12)
             if below.count >= enough, let floor = ransac(below, generator: &generator, minimumScore: enough) {
                 plane = refine(floor, points: below)
             }
