@@ -694,6 +694,19 @@ import Testing
         Self.expectCovered(6, pixels: 30, heads: heads, score: score, truth: truth)
     }
 
+    /// Frames 80995, 80999 and 81003 of the same recording: the child walks across the view 12–14 m
+    /// away, 0.4–0.5 m before the adult, in profile, arms at the sides: a body 0.1 m deep, 3–4 px
+    /// (a full torso's 0.18 m would be 5–6). Searched as a part of the adult's region nearer than the
+    /// adult's head, a top needs only 0.1 m of body below it, as a child just behind an adult does;
+    /// it must still lie 0.35 m below and within 0.8 m of that head, in a part that reaches a
+    /// standing person's feet.
+    @Test(arguments: [80995, 80999, 81003])
+    func aChildInProfileJustInFrontOfAnAdultIsCovered(frame: Int) throws {
+        let (heads, score, truth) = try Self.searchRecordingFrame(frame, people: 8, frames: 40, seed: 90, size: (800, 600),
+                                                                  children: 0.35)
+        Self.expectCovered(6, pixels: 20, heads: heads, score: score, truth: truth)
+    }
+
     /// Frames of `veil synth --size 800x600 --people 10 --frames 40 --seed 94 --children 0.45`: a
     /// child 6.7–8.5 m away walks behind an adult, 0.35–0.4 m behind the adult's head, beside the
     /// adult's arm. In 64403 and 64421 the arm hides the child's body but for a strip 0.1 m wide; the
