@@ -26,10 +26,18 @@ public struct DepthAnonymizer: Sendable {
             // Only the head's own surface is reshaped: background inside the mask keeps its depth,
             // so the head's outline (what a person detector sees) does not change.
             let band = 0.25 + 0.01 * z
-            var updates: [(index: Int, metres: Float)] = blob.pixels.compactMap { i in
-                guard DepthMap.isMeasured(depth.metres[i]), abs(depth.metres[i] - z) < band else { return nil }
-                let dx = (Float(i % w) - cx) / rx, dy = (Float(i / w) - cy) / ry
-                return (i, z - dome * max(0, 1 - dx * dx - dy * dy).squareRoot())
+            // A blob's pixels come in scan order: each pixel's row is found by moving on from the last.
+            var updates: [(index: Int, metres: Float)] = []
+            updates.reserveCapacity(blob.pixels.count)
+            var (y, rowStart) = (blob.box.y0, blob.box.y0 * w)
+            depth.metres.withUnsafeBufferPointer { m in
+                for i in blob.pixels {
+                    while i >= rowStart + w { y += 1; rowStart += w }
+                    let v = m[i]
+                    guard DepthMap.isMeasured(v), abs(v - z) < band else { continue }
+                    let dx = (Float(i - rowStart) - cx) / rx, dy = (Float(y) - cy) / ry
+                    updates.append((i, z - dome * max(0, 1 - dx * dx - dy * dy).squareRoot()))
+                }
             }
             rng.forEachNoise(updates.count, sigma: noise) { k, value in updates[k].metres += value }
             codec.encode(updates, into: &image)

@@ -20,39 +20,46 @@ public struct HeadAnonymizer: Sendable {
         resampling = ResamplingStep(blocks: strength)
     }
 
-    /// One blob of the mask.
+    /// One blob of the mask: its box, and its pixels (indices into the frame) in scan order.
     public struct Blob: Sendable, Equatable {
         public var box: PixelBox
         public var pixels: [Int]
     }
 
     /// Chessboard distance (in pixels, capped at `limit`) from every pixel of `area` to the nearest
-    /// mask pixel, by two raster passes. Mask pixels outside `area` count too (a neighbour's head).
+    /// mask pixel in it, by two raster passes. Every mask pixel in `area` counts, a neighbouring head's too.
     static func chebyshevDistance(mask: [UInt8], frameWidth w: Int, area: PixelBox, limit: Int) -> [UInt8] {
         let (aw, ah) = (area.width, area.height)
         let cap = UInt8(min(255, limit))
         var d = [UInt8](repeating: cap, count: aw * ah)
-        for y in 0..<ah { for x in 0..<aw where mask[(area.y0 + y) * w + area.x0 + x] != 0 { d[y * aw + x] = 0 } }
-        @inline(__always) func relax(_ i: Int, _ j: Int) { if d[j] < 255, d[j] + 1 < d[i] { d[i] = d[j] + 1 } }
-        for y in 0..<ah {
-            for x in 0..<aw {
-                let i = y * aw + x
-                if x > 0 { relax(i, i - 1) }
-                if y > 0 {
-                    relax(i, i - aw)
-                    if x > 0 { relax(i, i - aw - 1) }
-                    if x + 1 < aw { relax(i, i - aw + 1) }
+        d.withUnsafeMutableBufferPointer { d in
+            mask.withUnsafeBufferPointer { m in
+                for y in 0..<ah {
+                    let from = (area.y0 + y) * w + area.x0
+                    for x in 0..<aw where m[from + x] != 0 { d[y * aw + x] = 0 }
                 }
             }
-        }
-        for y in stride(from: ah - 1, through: 0, by: -1) {
-            for x in stride(from: aw - 1, through: 0, by: -1) {
-                let i = y * aw + x
-                if x + 1 < aw { relax(i, i + 1) }
-                if y + 1 < ah {
-                    relax(i, i + aw)
-                    if x + 1 < aw { relax(i, i + aw + 1) }
-                    if x > 0 { relax(i, i + aw - 1) }
+            @inline(__always) func relax(_ i: Int, _ j: Int) { let v = d[j]; if v < 255, v + 1 < d[i] { d[i] = v + 1 } }
+            for y in 0..<ah {
+                for x in 0..<aw {
+                    let i = y * aw + x
+                    if x > 0 { relax(i, i - 1) }
+                    if y > 0 {
+                        relax(i, i - aw)
+                        if x > 0 { relax(i, i - aw - 1) }
+                        if x + 1 < aw { relax(i, i - aw + 1) }
+                    }
+                }
+            }
+            for y in stride(from: ah - 1, through: 0, by: -1) {
+                for x in stride(from: aw - 1, through: 0, by: -1) {
+                    let i = y * aw + x
+                    if x + 1 < aw { relax(i, i + 1) }
+                    if y + 1 < ah {
+                        relax(i, i + aw)
+                        if x + 1 < aw { relax(i, i + aw + 1) }
+                        if x > 0 { relax(i, i + aw - 1) }
+                    }
                 }
             }
         }
@@ -66,38 +73,84 @@ public struct HeadAnonymizer: Sendable {
         return mean.map { $0 / Float(pixels.count) }
     }
 
-    /// The 4-connected blobs of `mask`, in scan order (so head numbers are deterministic).
+    /// The 4-connected blobs of `mask`, in scan order of their first pixels (so head numbers are
+    /// deterministic), each blob's pixels in scan order too.
+    ///
+    /// The mask's runs (a row's stretches of set pixels) are joined where they overlap a run of the
+    /// row above, by union-find with the earliest run as each set's root; then every run's pixels go
+    /// to its root's blob. A pixel-by-pixel flood fill took 2–3 ms a frame on heads 0.5–1 m from a
+    /// camera at 1280×720 (a stack push, two divisions and a box update a pixel).
     public static func blobs(mask: [UInt8], width: Int, height: Int) -> [Blob] {
-        var seen: [Bool] = []  // made at the first mask pixel: a frame without heads needs none
-        var blobs: [Blob] = []
-        var stack: [Int] = []
+        precondition(mask.count == width * height, "a mask of the frame's size")
+        // Runs: first and last column, and row.
+        var runs: [(x0: Int32, x1: Int32, y: Int32)] = []
+        var parent: [Int32] = []
+        @inline(__always) func root(_ r: Int32) -> Int32 {
+            var r = r
+            while parent[Int(r)] != r {
+                parent[Int(r)] = parent[Int(parent[Int(r)])]
+                r = parent[Int(r)]
+            }
+            return r
+        }
         mask.withUnsafeBufferPointer { m in
             let raw = UnsafeRawBufferPointer(m)
-            var start = 0
-            while start < m.count {
-                // Empty stretches are skipped eight pixels at a time.
-                if start + 8 <= m.count, raw.loadUnaligned(fromByteOffset: start, as: UInt64.self) == 0 {
-                    start += 8
-                    continue
+            var above = 0..<0  // the runs of the row above
+            for y in 0..<height {
+                let base = y * width
+                let first = runs.count
+                var p = above.lowerBound
+                var x = 0
+                while x < width {
+                    // Empty stretches are skipped eight pixels at a time.
+                    if x + 8 <= width, raw.loadUnaligned(fromByteOffset: base + x, as: UInt64.self) == 0 {
+                        x += 8
+                        continue
+                    }
+                    guard m[base + x] != 0 else { x += 1; continue }
+                    let x0 = x
+                    while x < width, m[base + x] != 0 { x += 1 }
+                    let r = Int32(runs.count)
+                    runs.append((Int32(x0), Int32(x - 1), Int32(y)))
+                    parent.append(r)
+                    // Runs above that share a column with this one (they are in column order).
+                    while p < above.upperBound, runs[p].x1 < Int32(x0) { p += 1 }
+                    var q = p
+                    while q < above.upperBound, runs[q].x0 <= Int32(x - 1) {
+                        let (a, b) = (root(Int32(q)), root(r))
+                        if a != b { parent[Int(max(a, b))] = min(a, b) }
+                        q += 1
+                    }
+                    // The last run above that overlapped may reach under the next run of this row too.
+                    if q > p { p = q - 1 }
                 }
-                defer { start += 1 }
-                guard m[start] != 0 else { continue }
-                if seen.isEmpty { seen = [Bool](repeating: false, count: m.count) }
-                guard !seen[start] else { continue }
-                var blob = Blob(box: PixelBox(x0: Int.max, y0: Int.max, x1: -1, y1: -1), pixels: [])
-                seen[start] = true
-                stack.append(start)
-                while let i = stack.popLast() {
-                    blob.pixels.append(i)
-                    let x = i % width, y = i / width
-                    blob.box = PixelBox(x0: min(blob.box.x0, x), y0: min(blob.box.y0, y), x1: max(blob.box.x1, x), y1: max(blob.box.y1, y))
-                    if x > 0, m[i - 1] != 0, !seen[i - 1] { seen[i - 1] = true; stack.append(i - 1) }
-                    if x + 1 < width, m[i + 1] != 0, !seen[i + 1] { seen[i + 1] = true; stack.append(i + 1) }
-                    if y > 0, m[i - width] != 0, !seen[i - width] { seen[i - width] = true; stack.append(i - width) }
-                    if y + 1 < height, m[i + width] != 0, !seen[i + width] { seen[i + width] = true; stack.append(i + width) }
-                }
-                blobs.append(blob)
+                above = first..<runs.count
             }
+        }
+        guard !runs.isEmpty else { return [] }
+        // Blob numbers of the roots, in run order (a root is its set's earliest run), and each
+        // blob's pixel count and box.
+        var number = [Int32](repeating: -1, count: runs.count)
+        var counts: [Int] = []
+        var blobs: [Blob] = []
+        for r in 0..<runs.count {
+            let top = Int(root(Int32(r)))
+            if number[top] < 0 {
+                number[top] = Int32(blobs.count)
+                blobs.append(Blob(box: PixelBox(x0: Int.max, y0: Int.max, x1: -1, y1: -1), pixels: []))
+                counts.append(0)
+            }
+            let k = Int(number[top])
+            number[r] = Int32(k)
+            let run = runs[r]
+            counts[k] += Int(run.x1 - run.x0) + 1
+            blobs[k].box = PixelBox(x0: min(blobs[k].box.x0, Int(run.x0)), y0: min(blobs[k].box.y0, Int(run.y)),
+                                    x1: max(blobs[k].box.x1, Int(run.x1)), y1: max(blobs[k].box.y1, Int(run.y)))
+        }
+        for k in blobs.indices { blobs[k].pixels.reserveCapacity(counts[k]) }
+        for (r, run) in runs.enumerated() {
+            let base = Int(run.y) * width
+            blobs[Int(number[r])].pixels.append(contentsOf: (base + Int(run.x0))...(base + Int(run.x1)))
         }
         return blobs
     }

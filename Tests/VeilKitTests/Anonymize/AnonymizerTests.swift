@@ -203,6 +203,59 @@ import Testing
         #expect(green / n < 180)
     }
 
+    /// Random masks, some dense enough that runs join only many rows down (a U's two arms) and
+    /// that touch only corner to corner (not 4-connected): the blobs are those a flood fill finds,
+    /// in scan order of their first pixels, each blob's pixels in scan order, with their boxes.
+    @Test(arguments: [(37, 23, 0.35), (64, 40, 0.55), (9, 50, 0.6), (101, 7, 0.45), (16, 16, 0)])
+    func blobsAreTheMasksFourConnectedPartsInScanOrder(width: Int, height: Int, density: Double) {
+        var rng = SplitMix64(seed: UInt64(width * 1000 + height))
+        let mask = (0..<(width * height)).map { _ in Double(rng.next() % 1000) / 1000 < density ? UInt8(1 + rng.next() % 2) : 0 }
+        // Reference: a flood fill from each unlabelled mask pixel, in scan order.
+        var label = [Int](repeating: -1, count: mask.count)
+        var expected: [[Int]] = []
+        for start in mask.indices where mask[start] != 0 && label[start] < 0 {
+            var part: [Int] = [], stack = [start]
+            label[start] = expected.count
+            while let i = stack.popLast() {
+                part.append(i)
+                let (x, y) = (i % width, i / width)
+                for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)] where nx >= 0 && ny >= 0 && nx < width && ny < height {
+                    let j = ny * width + nx
+                    if mask[j] != 0, label[j] < 0 { label[j] = expected.count; stack.append(j) }
+                }
+            }
+            expected.append(part.sorted())
+        }
+        let blobs = HeadAnonymizer.blobs(mask: mask, width: width, height: height)
+        #expect(blobs.map(\.pixels) == expected)
+        for blob in blobs {
+            let xs = blob.pixels.map { $0 % width }, ys = blob.pixels.map { $0 / width }
+            #expect(blob.box == PixelBox(x0: xs.min()!, y0: ys.min()!, x1: xs.max()!, y1: ys.max()!))
+        }
+        if density == 0 { #expect(blobs.isEmpty) }
+    }
+
+    /// The feather's distances are the chessboard distance to the nearest mask pixel in the area
+    /// (any head's), capped.
+    @Test func chebyshevDistanceIsTheDistanceToTheNearestMaskPixelCapped() {
+        var rng = SplitMix64(seed: 5)
+        let (w, h) = (40, 30)
+        let mask = (0..<(w * h)).map { _ in rng.next() % 50 == 0 ? UInt8(1) : 0 }
+        let area = PixelBox(x0: 5, y0: 3, x1: 33, y1: 26)
+        let d = HeadAnonymizer.chebyshevDistance(mask: mask, frameWidth: w, area: area, limit: 4)
+        for y in area.y0...area.y1 {
+            for x in area.x0...area.x1 {
+                var nearest = 4
+                for j in mask.indices where mask[j] != 0 {
+                    let (mx, my) = (j % w, j / w)
+                    guard area.contains(x: mx, y: my) else { continue }
+                    nearest = min(nearest, max(abs(mx - x), abs(my - y)))
+                }
+                #expect(Int(d[(y - area.y0) * area.width + x - area.x0]) == nearest, "(\(x), \(y))")
+            }
+        }
+    }
+
     @Test func freshRandomnessEveryFrame() throws {
         let (original, mask) = Self.scene()
         var a = original, b = original
