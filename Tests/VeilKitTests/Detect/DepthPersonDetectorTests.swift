@@ -1120,6 +1120,28 @@ import Testing
         #expect((0...12).allSatisfy { sideMask[52 * w + $0] == 0 }, "\((0...12).map { sideMask[52 * w + $0] })")
     }
 
+    /// A tilted head's neck band starts at its chin along its own slanted rows: a mask pixel is
+    /// neck exactly where its head row (its row less 0.3 a row for each column right of the centre
+    /// column, rounded half away from zero) lies at or below the chin row, for leaning heads too.
+    @Test(arguments: [Float(0), 0.4])
+    func aTiltedHeadsNeckBandStartsAtItsChinAlongItsOwnRows(lean: Float) throws {
+        let (w, h) = (100, 100)
+        let metres = [Float](repeating: 1, count: w * h)
+        let head = HeadRegion(box: PixelBox(x0: 30, y0: 20, x1: 70, y1: 70), depth: 1, person: PixelBox(x0: 25, y0: 20, x1: 75, y1: 99),
+                              source: "test", narrowFromRow: 55, narrowHalfWidth: 12, lean: lean, leanOrigin: 40, tilt: 0.3)
+        let mask = HeadMasker.mask(heads: [head], depth: DepthMap(width: w, height: h, metres: metres),
+                                   intrinsics: Intrinsics(fx: 50, fy: 50, cx: 50, cy: 50), width: w, height: h)
+        var (heads, necks) = (0, 0)
+        for y in 0..<h {
+            for x in 0..<w where mask[y * w + x] != 0 {
+                let headRow = y - Int((0.3 * Float(x - 50 - head.shift(atRow: y))).rounded())
+                #expect(mask[y * w + x] == (headRow < 55 ? HeadMasker.head : HeadMasker.neck), "(\(x), \(y)) on head row \(headRow)")
+                if mask[y * w + x] == HeadMasker.head { heads += 1 } else { necks += 1 }
+            }
+        }
+        #expect(heads > 1000 && necks > 100, "\(heads) head and \(necks) neck pixels")
+    }
+
     @Test func theWorldsHorizontalRunsAslantOnlyForARolledCamera() throws {
         // 1280×720, fx = fy = 640. Level or looking down 15°: the horizontal is level in the image
         // everywhere (the camera's x axis is horizontal). Rolled 12°: tan 12° = 0.21 rows a column.
