@@ -27,38 +27,49 @@ public struct HeadAnonymizer: Sendable {
     }
 
     /// Chessboard distance (in pixels, capped at `limit`) from every pixel of `area` to the nearest
-    /// mask pixel in it, by two raster passes. Every mask pixel in `area` counts, a neighbouring head's too.
+    /// mask pixel in it. Every mask pixel in `area` counts, a neighbouring head's too.
+    ///
+    /// Separably: along each row, the distance to that row's nearest mask pixel (two passes); then
+    /// each pixel's distance is the least, over the rows `dy` < `limit` above and below, of the
+    /// larger of `dy` and that row's distance. The second step is whole rows of minima and maxima,
+    /// which the compiler vectorizes: the feather's two chamfer passes of eight branching neighbour
+    /// tests a pixel had been a third of the colour anonymizer's own time on heads 100–300 px across.
     static func chebyshevDistance(mask: [UInt8], frameWidth w: Int, area: PixelBox, limit: Int) -> [UInt8] {
         let (aw, ah) = (area.width, area.height)
-        let cap = UInt8(min(255, limit))
-        var d = [UInt8](repeating: cap, count: aw * ah)
-        d.withUnsafeMutableBufferPointer { d in
+        let cap = min(255, max(0, limit))
+        var across = [UInt8](repeating: UInt8(cap), count: aw * ah)
+        across.withUnsafeMutableBufferPointer { a in
             mask.withUnsafeBufferPointer { m in
                 for y in 0..<ah {
-                    let from = (area.y0 + y) * w + area.x0
-                    for x in 0..<aw where m[from + x] != 0 { d[y * aw + x] = 0 }
-                }
-            }
-            @inline(__always) func relax(_ i: Int, _ j: Int) { let v = d[j]; if v < 255, v + 1 < d[i] { d[i] = v + 1 } }
-            for y in 0..<ah {
-                for x in 0..<aw {
-                    let i = y * aw + x
-                    if x > 0 { relax(i, i - 1) }
-                    if y > 0 {
-                        relax(i, i - aw)
-                        if x > 0 { relax(i, i - aw - 1) }
-                        if x + 1 < aw { relax(i, i - aw + 1) }
+                    let from = (area.y0 + y) * w + area.x0, o = y * aw
+                    var run = cap
+                    for x in 0..<aw {
+                        run = m[from + x] != 0 ? 0 : min(cap, run + 1)
+                        a[o + x] = UInt8(run)
+                    }
+                    run = cap
+                    for x in stride(from: aw - 1, through: 0, by: -1) {
+                        run = m[from + x] != 0 ? 0 : min(cap, run + 1)
+                        a[o + x] = min(a[o + x], UInt8(run))
                     }
                 }
             }
-            for y in stride(from: ah - 1, through: 0, by: -1) {
-                for x in stride(from: aw - 1, through: 0, by: -1) {
-                    let i = y * aw + x
-                    if x + 1 < aw { relax(i, i + 1) }
-                    if y + 1 < ah {
-                        relax(i, i + aw)
-                        if x + 1 < aw { relax(i, i + aw + 1) }
-                        if x > 0 { relax(i, i + aw - 1) }
+        }
+        var d = across
+        d.withUnsafeMutableBufferPointer { d in
+            across.withUnsafeBufferPointer { a in
+                for dy in stride(from: 1, to: cap, by: 1) {
+                    let k = UInt8(dy)
+                    for y in 0..<ah {
+                        let o = y * aw
+                        if y >= dy {
+                            let s = (y - dy) * aw
+                            for x in 0..<aw { d[o + x] = min(d[o + x], max(k, a[s + x])) }
+                        }
+                        if y + dy < ah {
+                            let s = (y + dy) * aw
+                            for x in 0..<aw { d[o + x] = min(d[o + x], max(k, a[s + x])) }
+                        }
                     }
                 }
             }

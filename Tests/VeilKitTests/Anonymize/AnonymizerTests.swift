@@ -237,15 +237,16 @@ import Testing
 
     /// The feather's distances are the chessboard distance to the nearest mask pixel in the area
     /// (any head's), capped.
-    @Test func chebyshevDistanceIsTheDistanceToTheNearestMaskPixelCapped() {
+    @Test(arguments: [1, 4, 7])
+    func chebyshevDistanceIsTheDistanceToTheNearestMaskPixelCapped(limit: Int) {
         var rng = SplitMix64(seed: 5)
         let (w, h) = (40, 30)
         let mask = (0..<(w * h)).map { _ in rng.next() % 50 == 0 ? UInt8(1) : 0 }
         let area = PixelBox(x0: 5, y0: 3, x1: 33, y1: 26)
-        let d = HeadAnonymizer.chebyshevDistance(mask: mask, frameWidth: w, area: area, limit: 4)
+        let d = HeadAnonymizer.chebyshevDistance(mask: mask, frameWidth: w, area: area, limit: limit)
         for y in area.y0...area.y1 {
             for x in area.x0...area.x1 {
-                var nearest = 4
+                var nearest = limit
                 for j in mask.indices where mask[j] != 0 {
                     let (mx, my) = (j % w, j / w)
                     guard area.contains(x: mx, y: my) else { continue }
