@@ -77,11 +77,18 @@ public struct HeadAnonymizer: Sendable {
         return d
     }
 
-    /// The mean RGB of `pixels` (indices into `image`, not empty).
-    static func meanColour(_ pixels: [Int], in image: Raster<UInt8>) -> [Float] {
-        var mean = [Float](repeating: 0, count: 3)
-        for i in pixels { for c in 0..<3 { mean[c] += Float(image.samples[i * 3 + c]) } }
-        return mean.map { $0 / Float(pixels.count) }
+    /// The mean RGB of those of `pixels` (indices into `image`) that `include` takes, and how many
+    /// it took; zeros where it took none.
+    static func meanColour(_ pixels: [Int], in image: Raster<UInt8>, where include: (Int) -> Bool = { _ in true }) -> (mean: [Float], count: Int) {
+        var (r, g, b): (Float, Float, Float) = (0, 0, 0)
+        var count = 0
+        image.samples.withUnsafeBufferPointer { samples in
+            for i in pixels where include(i) {
+                r += Float(samples[i * 3]); g += Float(samples[i * 3 + 1]); b += Float(samples[i * 3 + 2])
+                count += 1
+            }
+        }
+        return count == 0 ? ([0, 0, 0], 0) : ([r, g, b].map { $0 / Float(count) }, count)
     }
 
     /// The 4-connected blobs of `mask`, in scan order of their first pixels (so head numbers are
@@ -203,10 +210,9 @@ public struct HeadAnonymizer: Sendable {
             // Only the head's own pixels feed the steps: the rest of the patch, and the band below
             // the chin (where a shirt's collar often lies), takes the head's mean colour, so the warp
             // and blur move head content around instead of pulling in background or clothes.
-            var source = blob.pixels.filter { mask[$0] == HeadMasker.head }
-            if source.isEmpty { source = blob.pixels }
-            let feeds = source.count == blob.pixels.count
-            let mean = Self.meanColour(source, in: image)
+            var (mean, count) = mask.withUnsafeBufferPointer { m in Self.meanColour(blob.pixels, in: image) { m[$0] == HeadMasker.head } }
+            if count == 0 { (mean, count) = Self.meanColour(blob.pixels, in: image) }
+            let feeds = count == blob.pixels.count
             /// Calls `body` with the area's offset of every pixel that takes the mean.
             func forEachFilled(_ body: (Int) -> Void) {
                 for y in area.y0...area.y1 {
@@ -252,28 +258,30 @@ public struct HeadAnonymizer: Sendable {
             result = pixels8
             try resampling.apply(&result, headSize: headSize, interpolationUp: .nearest)
         case .solid:
-            let mean = Self.meanColour(blob.pixels, in: image).map { UInt8(max(0, min(255, $0.rounded()))) }
+            let mean = Self.meanColour(blob.pixels, in: image).mean.map { UInt8(max(0, min(255, $0.rounded()))) }
             result = Raster(width: area.width, height: area.height, channels: 3,
                             samples: (0..<(area.area * 3)).map { mean[$0 % 3] })
         }
         // Composite: mask pixels whole; the feather ring outside the mask blended; the rest untouched.
-        let distance = Self.chebyshevDistance(mask: mask, frameWidth: w, area: area, limit: feather + 1)
+        let distances = Self.chebyshevDistance(mask: mask, frameWidth: w, area: area, limit: feather + 1)
         result.samples.withUnsafeBufferPointer { out in
             image.samples.withUnsafeMutableBufferPointer { samples in
-                for y in area.y0...area.y1 {
-                    for x in area.x0...area.x1 {
-                        let local = (y - area.y0) * area.width + (x - area.x0)
-                        let d = Int(distance[local])
-                        guard d <= feather else { continue }
-                        let (i, p) = ((y * w + x) * 3, local * 3)
-                        if d == 0 {
-                            samples[i] = out[p]; samples[i + 1] = out[p + 1]; samples[i + 2] = out[p + 2]
-                            continue
-                        }
-                        let alpha = 1 - Float(d) / Float(feather + 1)
-                        for c in 0..<3 {
-                            let value = alpha * Float(out[p + c]) + (1 - alpha) * Float(samples[i + c])
-                            samples[i + c] = UInt8(max(0, min(255, value.rounded())))
+                distances.withUnsafeBufferPointer { distance in
+                    for y in area.y0...area.y1 {
+                        for x in area.x0...area.x1 {
+                            let local = (y - area.y0) * area.width + (x - area.x0)
+                            let d = Int(distance[local])
+                            guard d <= feather else { continue }
+                            let (i, p) = ((y * w + x) * 3, local * 3)
+                            if d == 0 {
+                                samples[i] = out[p]; samples[i + 1] = out[p + 1]; samples[i + 2] = out[p + 2]
+                                continue
+                            }
+                            let alpha = 1 - Float(d) / Float(feather + 1)
+                            for c in 0..<3 {
+                                let value = alpha * Float(out[p + c]) + (1 - alpha) * Float(samples[i + c])
+                                samples[i + c] = UInt8(max(0, min(255, value.rounded())))
+                            }
                         }
                     }
                 }
