@@ -17,7 +17,11 @@ public struct DepthAnonymizer: Sendable {
         let (w, h) = (depth.width, depth.height)
         for (index, blob) in (blobs ?? HeadAnonymizer.blobs(mask: mask, width: w, height: h)).enumerated() {
             var rng = random(index)
-            var values = blob.pixels.map { depth.metres[$0] }.filter(DepthMap.isMeasured)
+            var values: [Float] = []
+            values.reserveCapacity(blob.pixels.count)
+            depth.metres.withUnsafeBufferPointer { m in
+                for i in blob.pixels where DepthMap.isMeasured(m[i]) { values.append(m[i]) }
+            }
             guard !values.isEmpty else { continue }
             let z = Selection.kthSmallest(values.count / 2, in: &values)
             let cx = Float(blob.box.x0 + blob.box.x1) / 2, cy = Float(blob.box.y0 + blob.box.y1) / 2
