@@ -930,8 +930,9 @@ import Testing
         // Against the definition: a pixel is set when a set pixel lies within `radius` both across and down.
         var g = SplitMix64(seed: 7)
         let (w, h) = (23, 17)
-        for radius in [0, 1, 3, 9] {
-            let bits = (0..<(w * h)).map { _ in UInt8(g.unit() < 0.03 ? 1 : 0) }
+        // Sparse and dense, set pixels of any non-zero value, radii past the frame's size.
+        for (radius, density) in [(0, Float(0.03)), (1, 0.03), (3, 0.03), (9, 0.03), (2, 0.3), (30, 0.01)] {
+            let bits = (0..<(w * h)).map { _ in g.unit() < density ? UInt8(1 + g.next() % 3) : 0 }
             let dilated = HeadMasker.dilate(bits, width: w, height: h, by: radius)
             for y in 0..<h {
                 for x in 0..<w {
