@@ -184,8 +184,7 @@ public enum HeadMasker {
                 }
             }
         }
-        // Separable square dilation by `margin`: along each row, then down the columns, both passes
-        // row by row (the columns' last marked rows kept in an array), so memory is read in order.
+        // Square dilation by `margin` (separable, see `dilate`).
         let dilated = Self.dilate(local, width: ow, height: oh, by: margin)
         // Rows from the chin down are the neck band; where heads overlap, head wins over neck.
         let chinRow = head.narrowFromRow ?? Int.max
@@ -194,28 +193,34 @@ public enum HeadMasker {
         // edge of the head. On the seed-42 1280×720 street the margin grown into the body there was
         // 12 points of the over-masking.
         let metres = z > 0 ? depth?.metres : nil
-        /// Sets pixel (`x`, `y`) of the work area; `aboveChin` says whether its head row lies above
-        /// the chin, nil when that is to be worked out for the pixel.
-        @inline(__always) func set(_ y: Int, _ x: Int, aboveChin: Bool?) {
-            let i = (outer.y0 + y) * width + outer.x0 + x
-            let inWindow = local[y * ow + x] != 0
-            if let v = metres?[i], v != DepthMap.noReading, !inWindow {
-                let inBand = abs(v - z) < band
-                if outer.y0 + y > box.y1 && inBand { return }
-                if floorOnly && (v <= z - band || v > z + Self.floorReachBehind) { return }
+        local.withUnsafeBufferPointer { local in
+            dilated.withUnsafeBufferPointer { dilated in
+                mask.withUnsafeMutableBufferPointer { mask in
+                    (metres ?? []).withUnsafeBufferPointer { m in
+                        for y in 0..<oh {
+                            let frameRow = outer.y0 + y
+                            let belowWindow = frameRow > box.y1
+                            // A row whose pixels' head rows all lie on one side of the chin is that
+                            // side whole: a tilted head's rows lie at most `tilt` times the distance
+                            // from its centre column off the frame's (a close head's mask is worked
+                            // out without a rounding a pixel).
+                            let shift = tilt == 0 ? 0 : head.shift(atRow: frameRow)
+                            let offset = tilt == 0 ? 0 : Int((abs(tilt) * Float(max(abs(outer.x0 - centre - shift), abs(outer.x1 - centre - shift)))).rounded(.up)) + 1
+                            let aboveChin: Bool? = chinRow == Int.max || frameRow + offset < chinRow ? true : frameRow - offset >= chinRow ? false : nil
+                            for x in 0..<ow where dilated[y * ow + x] != 0 {
+                                let i = frameRow * width + outer.x0 + x
+                                if metres != nil, local[y * ow + x] == 0, m[i] != DepthMap.noReading {
+                                    let v = m[i]
+                                    if belowWindow && abs(v - z) < band { continue }
+                                    if floorOnly && (v <= z - band || v > z + Self.floorReachBehind) { continue }
+                                }
+                                let isHead = aboveChin ?? (ownRow(frameRow, outer.x0 + x, shift: shift) < chinRow)
+                                mask[i] = isHead || mask[i] == Self.head ? Self.head : Self.neck
+                            }
+                        }
+                    }
+                }
             }
-            let isHead = aboveChin ?? (ownRow(outer.y0 + y, outer.x0 + x, shift: head.shift(atRow: outer.y0 + y)) < chinRow)
-            mask[i] = isHead || mask[i] == Self.head ? Self.head : Self.neck
-        }
-        for y in 0..<oh {
-            // A row whose pixels' head rows all lie on one side of the chin is that side whole: a
-            // tilted head's rows lie at most `tilt` times the distance from its centre column off
-            // the frame's (a close head's mask is worked out without a rounding a pixel).
-            let frameRow = outer.y0 + y
-            let shift = tilt == 0 ? 0 : head.shift(atRow: frameRow)
-            let offset = tilt == 0 ? 0 : Int((abs(tilt) * Float(max(abs(outer.x0 - centre - shift), abs(outer.x1 - centre - shift)))).rounded(.up)) + 1
-            let aboveChin: Bool? = chinRow == Int.max || frameRow + offset < chinRow ? true : frameRow - offset >= chinRow ? false : nil
-            for x in 0..<ow where dilated[y * ow + x] != 0 { set(y, x, aboveChin: aboveChin) }
         }
     }
 
