@@ -229,7 +229,9 @@ public enum HeadMasker {
     /// Along the rows, each run of set pixels is widened by `radius` on both sides (empty stretches
     /// skipped eight bytes at a time); down the columns, a count for each column of the set rows
     /// within `radius` slides down the rows, whole rows at a time, which the compiler vectorizes.
+    /// A negative radius counts as none.
     static func dilate(_ bits: [UInt8], width: Int, height: Int, by radius: Int) -> [UInt8] {
+        let radius = max(0, radius)
         var rows = [UInt8](repeating: 0, count: width * height)
         var out = [UInt8](repeating: 0, count: width * height)
         bits.withUnsafeBufferPointer { b in
@@ -253,7 +255,7 @@ public enum HeadMasker {
             out.withUnsafeMutableBufferPointer { d in
                 // How many rows within `reach` above and below hold each column set: a window
                 // sliding down the rows, a row added and a row dropped at each step.
-                let reach = min(max(0, radius), height)
+                let reach = min(radius, height)
                 var count = [UInt32](repeating: 0, count: width)
                 count.withUnsafeMutableBufferPointer { count in
                     for y in 0..<reach {
