@@ -45,8 +45,8 @@ public struct DepthPersonDetector: Sendable {
         /// 0.2 m or more below its own head.
         public var headsAsHigh: Float = 0.15
         public var minTorsoWidth: Float = 0.18
-        /// The torso's minimum where the head is expected `closeHeadPixels` tall or more (0.14 m
-        /// then spans 18 px or more): a slim person in profile, arms swinging clear, is only
+        /// The torso's minimum where the head is expected `closeTorsoHeadPixels` tall or more (until
+        /// session 21, `closeHeadPixels`): a slim person in profile, arms swinging clear, is only
         /// 0.13–0.17 m deep at the chest (a camera 1.5 m up looking 20° down at people 2 m away
         /// missed such a man in 5 frames; on four recordings of handheld-like cameras, 640×480 and
         /// 1280×720, 1.2–1.7 m up, 5–20° down: recall 0.963 → 0.989, leaked 1.07% → 0.18%; as a
@@ -54,6 +54,13 @@ public struct DepthPersonDetector: Sendable {
         /// other set unchanged). Farther, 0.18 m holds: at 0.14 m the benchmark set had 46 more
         /// false heads.
         public var minCloseTorsoWidth: Float = 0.14
+        /// From how many pixels tall a head is expected `minCloseTorsoWidth` holds: 20 (0.14 m then
+        /// spans 12 px or more). At 30 (`closeHeadPixels`), a woman 3.8 m from an 800×600 camera,
+        /// walking across the view with a body 0.179 m deep, was bare, and so was a slim woman of
+        /// 1.5 m side-on 3.4–4.6 m away (heads 20–27 px) in 7 of 8 scenes. Children's recordings:
+        /// leaked 0.94% → 0.72%, recall 0.970 → 0.971; one more false head on the benchmark set as a
+        /// stereo camera gives it, every other group identical. From 15 px, one more false head still.
+        public var closeTorsoHeadPixels: Float = 20
         public var maxRange: Float = 60
         public var minObjectHeight: Float = 0.12
         public var maxObjectHeight: Float = 3.2
@@ -1001,7 +1008,7 @@ public struct DepthPersonDetector: Sendable {
                 let cutAbove = [(top, centre), (topRow[c], c)].allSatisfy { row, column in
                     row >= 1 && Self.isNearer(depth.metres[(row - 1) * w + box.x0 + column], than: z)
                 }
-                let torso = expectedPixels >= p.closeHeadPixels ? p.minCloseTorsoWidth : p.minTorsoWidth
+                let torso = expectedPixels >= p.closeTorsoHeadPixels ? p.minCloseTorsoWidth : p.minTorsoWidth
                 let needed = cutAbove ? max(0.3, 1.5 * headWidth) : childBehind || layerOfAdult ? 0.1 : torso
                 torsoOK = widest >= needed || !cutAbove && r1 >= h && widest == 0
                 // A body hidden by something nearer leaves a head alone: accept it only when it is
