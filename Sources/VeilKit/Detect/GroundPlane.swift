@@ -135,8 +135,7 @@ public struct GroundPlane: Sendable, Equatable {
         for p in points where fits(p) { across.append(p.x); ahead.append(p.z) }
         guard across.count >= 10 else { return false }
         func extent(_ values: inout [Float]) -> Float {
-            values.sort()
-            return values[values.count * 9 / 10] - values[values.count / 10]
+            Selection.kthSmallest(values.count * 9 / 10, in: &values) - Selection.kthSmallest(values.count / 10, in: &values)
         }
         return extent(&across) >= Self.minimumExtent || extent(&ahead) >= Self.minimumExtent
     }
