@@ -44,7 +44,20 @@ public struct DepthPersonDetector: Sendable {
         /// Two tops less than this apart in height may both be heads close together; a shoulder lies
         /// 0.2 m or more below its own head.
         public var headsAsHigh: Float = 0.15
+        /// The torso's minimum where a head is expected under `slimTorsoHeadPixels` tall: far off,
+        /// a pixel is 4–6 cm, and 0.155 m let 4 px pieces of cars and facades pass where 0.18 m
+        /// wants 5 (0.155 m at every distance: 119 more false heads over the sets, 46 of them from
+        /// a rig 2.4 m up looking 15° down, all 20–40 m away).
         public var minTorsoWidth: Float = 0.18
+        /// The torso's minimum where a head is expected `slimTorsoHeadPixels` to
+        /// `closeTorsoHeadPixels` tall (there 0.155 m spans 5 px or more): a slim woman of 1.5–1.6 m
+        /// standing side-on is 0.16–0.18 m deep at the chest. At 0.18 m, 88 of 216 such scenes 5–12
+        /// m from 800×600 and 1280×720 cameras were bare, none at 0.155 m. Children's recordings:
+        /// recall 0.971 → 0.973, leaked 0.72% → 0.69%; bushes 0.960 → 0.973, 0.24% → 0.10%; 7 more
+        /// false heads (camera rigs 5, people in conversation as a stereo camera's 2).
+        public var slimTorsoWidth: Float = 0.155
+        /// From how many pixels tall a head is expected `slimTorsoWidth` holds.
+        public var slimTorsoHeadPixels: Float = 7.5
         /// The torso's minimum where the head is expected `closeTorsoHeadPixels` tall or more (until
         /// session 21, `closeHeadPixels`): a slim person in profile, arms swinging clear, is only
         /// 0.13–0.17 m deep at the chest (a camera 1.5 m up looking 20° down at people 2 m away
@@ -1008,7 +1021,8 @@ public struct DepthPersonDetector: Sendable {
                 let cutAbove = [(top, centre), (topRow[c], c)].allSatisfy { row, column in
                     row >= 1 && Self.isNearer(depth.metres[(row - 1) * w + box.x0 + column], than: z)
                 }
-                let torso = expectedPixels >= p.closeTorsoHeadPixels ? p.minCloseTorsoWidth : p.minTorsoWidth
+                let torso = expectedPixels >= p.closeTorsoHeadPixels ? p.minCloseTorsoWidth
+                    : expectedPixels >= p.slimTorsoHeadPixels ? p.slimTorsoWidth : p.minTorsoWidth
                 let needed = cutAbove ? max(0.3, 1.5 * headWidth) : childBehind || layerOfAdult ? 0.1 : torso
                 torsoOK = widest >= needed || !cutAbove && r1 >= h && widest == 0
                 // A body hidden by something nearer leaves a head alone: accept it only when it is
