@@ -54,7 +54,7 @@ import Testing
         #expect(score.falseHeads == 0, "heads at \(heads.map(\.box))")
     }
 
-    /// Slim women of 1.5–1.6 m standing side-on 5–12 m away (heads 8–30 px tall), facing left or
+    /// Slim women of 1.5–1.6 m standing side-on 5–12 m away (heads 8–18 px tall), facing left or
     /// right: 0.16–0.18 m deep at the chest, under the 0.18 m torso these distances wanted until
     /// session 22 (each of these scenes was bare then).
     static let slimWomenSideOn: [(width: Int, height: Int, seed: UInt64, yaw: Float, tall: Float, distance: Float)] = [
