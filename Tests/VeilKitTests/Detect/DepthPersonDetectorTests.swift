@@ -56,39 +56,25 @@ import Testing
 
     /// Slim women of 1.5–1.6 m standing side-on 5–12 m away (heads 8–18 px tall), facing left or
     /// right: 0.16–0.18 m deep at the chest, under the 0.18 m torso these distances wanted until
-    /// session 22 (each of these scenes was bare then).
-    static let slimWomenSideOn: [(width: Int, height: Int, seed: UInt64, yaw: Float, tall: Float, distance: Float)] = [
-        (800, 600, 12, -.pi / 2, 1.5, 5), (800, 600, 13, .pi / 2, 1.6, 8), (800, 600, 11, .pi / 2, 1.5, 12),
-        (1280, 720, 12, .pi / 2, 1.5, 10), (1280, 720, 13, -.pi / 2, 1.6, 8), (1280, 720, 11, -.pi / 2, 1.5, 12),
+    /// session 22 (each of these scenes was bare then). Two of them as a stereo camera sees them
+    /// (noise of 2 mm + 1.5 mm·Z², 2% of pixels lost, nothing past 10 m, millimetre steps): hole
+    /// filling and the median leave the body's run as narrow as with exact depth.
+    static let slimWomenSideOn: [(width: Int, height: Int, seed: UInt64, yaw: Float, tall: Float, distance: Float, stereo: Bool)] = [
+        (800, 600, 12, -.pi / 2, 1.5, 5, false), (800, 600, 13, .pi / 2, 1.6, 8, false), (800, 600, 11, .pi / 2, 1.5, 12, false),
+        (1280, 720, 12, .pi / 2, 1.5, 10, false), (1280, 720, 13, -.pi / 2, 1.6, 8, false), (1280, 720, 11, -.pi / 2, 1.5, 12, false),
+        (800, 600, 12, .pi / 2, 1.6, 6, true), (1280, 720, 13, -.pi / 2, 1.5, 8, true),
     ]
 
     @Test(arguments: slimWomenSideOn)
     func aSlimWomanSideOnFiveToTwelveMetresAwayIsCovered(width: Int, height: Int, seed: UInt64, yaw: Float, tall: Float,
-                                                         distance: Float) throws {
-        var woman = Self.person(1, x: 0.3, z: distance, yaw: yaw, seed: seed)
-        woman.identity.height = tall
-        woman.identity.build = 0.85
-        let (score, heads) = try Self.search(people: [woman], width: width, height: height)
-        #expect(score.total.allCovered == 1, "\(score.misses); heads at \(heads.map(\.box))")
-        #expect(score.falseHeads == 0, "heads at \(heads.map(\.box))")
-    }
-
-    /// The same slim women as a stereo camera sees them (noise of 2 mm + 1.5 mm·Z², 2% of pixels
-    /// lost, nothing past 10 m, millimetre steps): hole filling and the median leave the body's run
-    /// as narrow as with exact depth (each of these scenes was bare with the 0.18 m torso).
-    static let slimWomenSideOnAsAStereoCamera: [(width: Int, height: Int, seed: UInt64, yaw: Float, tall: Float, distance: Float)] = [
-        (800, 600, 12, .pi / 2, 1.6, 6), (1280, 720, 13, -.pi / 2, 1.5, 8),
-    ]
-
-    @Test(arguments: slimWomenSideOnAsAStereoCamera)
-    func aSlimWomanSideOnAsAStereoCameraSeesHerIsCovered(width: Int, height: Int, seed: UInt64, yaw: Float, tall: Float,
-                                                         distance: Float) throws {
+                                                         distance: Float, stereo: Bool) throws {
         var woman = Self.person(1, x: 0.3, z: distance, yaw: yaw, seed: seed)
         woman.identity.height = tall
         woman.identity.build = 0.85
         var random = SplitMix64(seed: seed)
         func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
         let (score, heads) = try Self.search(people: [woman], width: width, height: height) { _, metres in
+            guard stereo else { return }
             for i in metres.indices {
                 let z = metres[i]
                 guard DepthMap.isMeasured(z), z <= 10 else { metres[i] = DepthMap.noReading; continue }
@@ -98,6 +84,9 @@ import Testing
             }
         }
         #expect(score.total.allCovered == 1, "\(score.misses); heads at \(heads.map(\.box))")
+        // Made noisy, a wall the frame's side cuts 7.5 m away gives a false head of its own (one
+        // scene here); that is not what this tests.
+        if !stereo { #expect(score.falseHeads == 0, "heads at \(heads.map(\.box))") }
     }
 
     @Test func standingPeopleAtSeveralDistancesAreFullyCovered() throws {
