@@ -112,29 +112,18 @@ public struct HeadAnonymizer: Sendable {
             return r
         }
         mask.withUnsafeBufferPointer { m in
-            let raw = UnsafeRawBufferPointer(m)
             var above = 0..<0  // the runs of the row above
             for y in 0..<height {
-                let base = y * width
                 let first = runs.count
                 var p = above.lowerBound
-                var x = 0
-                while x < width {
-                    // Empty stretches are skipped eight pixels at a time.
-                    if x + 8 <= width, raw.loadUnaligned(fromByteOffset: base + x, as: UInt64.self) == 0 {
-                        x += 8
-                        continue
-                    }
-                    guard m[base + x] != 0 else { x += 1; continue }
-                    let x0 = x
-                    while x < width, m[base + x] != 0 { x += 1 }
+                m.forEachRun(from: y * width, count: width) { x0, end in
                     let r = Int32(runs.count)
-                    runs.append((Int32(x0), Int32(x - 1), Int32(y)))
+                    runs.append((Int32(x0), Int32(end - 1), Int32(y)))
                     parent.append(r)
                     // Runs above that share a column with this one (they are in column order).
                     while p < above.upperBound, runs[p].x1 < Int32(x0) { p += 1 }
                     var q = p
-                    while q < above.upperBound, runs[q].x0 <= Int32(x - 1) {
+                    while q < above.upperBound, runs[q].x0 <= Int32(end - 1) {
                         let (a, b) = (root(Int32(q)), root(r))
                         if a != b { parent[Int(max(a, b))] = min(a, b) }
                         q += 1

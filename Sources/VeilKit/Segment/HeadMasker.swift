@@ -236,16 +236,10 @@ public enum HeadMasker {
         var out = [UInt8](repeating: 0, count: width * height)
         bits.withUnsafeBufferPointer { b in
             rows.withUnsafeMutableBufferPointer { r in
-                let raw = UnsafeRawBufferPointer(b)
                 for y in 0..<height {
                     let o = y * width
-                    var x = 0
-                    while x < width {
-                        if x + 8 <= width, raw.loadUnaligned(fromByteOffset: o + x, as: UInt64.self) == 0 { x += 8; continue }
-                        guard b[o + x] != 0 else { x += 1; continue }
-                        let first = x
-                        while x < width, b[o + x] != 0 { x += 1 }
-                        let (lo, hi) = (max(0, first - radius), min(width - 1, x - 1 + radius))
+                    b.forEachRun(from: o, count: width) { first, end in
+                        let (lo, hi) = (max(0, first - radius), min(width - 1, end - 1 + radius))
                         UnsafeMutableBufferPointer(rebasing: r[(o + lo)...(o + hi)]).update(repeating: 1)
                     }
                 }
