@@ -4,6 +4,7 @@
 #include "Guarded.hpp"
 
 #include <cstdio>
+#include <vector>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -37,5 +38,29 @@ extern "C" int32_t COpenCVShims_medianBlur3f(const float *source, float *destina
         const cv::Mat in(height, width, CV_32FC1, const_cast<float *>(source));
         cv::Mat out(height, width, CV_32FC1, destination);
         cv::medianBlur(in, out, 3);
+    });
+}
+
+extern "C" int32_t COpenCVShims_keepLargeComponents(COpenCVShims_Image8 mask, int32_t minArea, int32_t minHeight,
+                                                    int32_t *kept, char *error, size_t errorCapacity) {
+    return guarded(error, errorCapacity, [&] {
+        CV_Assert(mask.channels == 1);
+        cv::Mat bits = wrap(mask);
+        cv::Mat labels, stats, centroids;
+        const int count = cv::connectedComponentsWithStats(bits, labels, stats, centroids, 8, CV_32S);
+        std::vector<uint8_t> keep(static_cast<size_t>(count), 0);
+        int32_t n = 0;
+        for (int label = 1; label < count; ++label) {
+            if (stats.at<int>(label, cv::CC_STAT_AREA) >= minArea && stats.at<int>(label, cv::CC_STAT_HEIGHT) >= minHeight) {
+                keep[static_cast<size_t>(label)] = 1;
+                ++n;
+            }
+        }
+        for (int y = 0; y < bits.rows; ++y) {
+            const int32_t *label = labels.ptr<int32_t>(y);
+            uint8_t *row = bits.ptr<uint8_t>(y);
+            for (int x = 0; x < bits.cols; ++x) row[x] = keep[static_cast<size_t>(label[x])];
+        }
+        *kept = n;
     });
 }

@@ -37,6 +37,12 @@ int32_t COpenCVShims_gaussianBlurRect(COpenCVShims_Image8 image, int32_t x, int3
 int32_t COpenCVShims_medianBlur3f(const float *_Nonnull source, float *_Nonnull destination, int32_t width, int32_t height,
                                   char *_Nonnull error, size_t errorCapacity);
 
+/// Keeps, of the 8-connected regions of non-zero pixels in the one-channel `mask`, those of at least
+/// `minArea` pixels whose bounding box is at least `minHeight` rows tall (set to 1), and clears the
+/// rest (set to 0); the number kept goes to `kept`.
+int32_t COpenCVShims_keepLargeComponents(COpenCVShims_Image8 mask, int32_t minArea, int32_t minHeight, int32_t *_Nonnull kept,
+                                         char *_Nonnull error, size_t errorCapacity);
+
 /// A detected rectangle with a confidence.
 typedef struct {
     float x0, y0, x1, y1;
