@@ -33,6 +33,9 @@ struct RecordingOptions: ParsableArguments {
     @Option(help: "Pixels the depth image may lie off the colour image at an edge (a real camera's registration); head masks grow by as much (default: camera.json, else 0).")
     var registrationError: Double?
 
+    @Option(help: "The depth camera's range in metres: past it people have no depth, and the rows where their heads would be are covered (default: camera.json, else each frame's readings tell it).")
+    var depthRange: Float?
+
     func validate() throws {
         if let fov, !(fov > 0 && fov < 180) { throw ValidationError("'--fov' must be between 0 and 180 degrees") }
         if (fx == nil) != (fy == nil) { throw ValidationError("'--fx' and '--fy' go together") }
@@ -44,6 +47,7 @@ struct RecordingOptions: ParsableArguments {
         if let registrationError, !(registrationError >= 0 && registrationError <= CameraConfig.maxRegistrationError) {
             throw ValidationError("'--registration-error' must be 0–\(Int(CameraConfig.maxRegistrationError)) pixels")
         }
+        if let depthRange, !(depthRange > 0 && depthRange.isFinite) { throw ValidationError("'--depth-range' must be a positive distance in metres") }
         if let carlaVersion, CarlaTagTable(version: carlaVersion) == nil {
             throw ValidationError("'--carla-version' takes a version like 0.9.13 or 0.9.15, not '\(carlaVersion)'")
         }
@@ -52,7 +56,7 @@ struct RecordingOptions: ParsableArguments {
     /// The overrides for `Recording`.
     var overrides: CameraConfig {
         CameraConfig(fov: fov, fx: fx, fy: fy, cx: cx, cy: cy, depth: depthEncoding, depthScale: depthScale,
-                     carlaVersion: carlaVersion, registrationError: registrationError)
+                     carlaVersion: carlaVersion, registrationError: registrationError, depthRange: depthRange)
     }
 
     /// Opens the recording at `path` with these options, warning on stderr when a recording with

@@ -15,7 +15,9 @@ public struct DepthAnonymizer: Sendable {
     public func apply(to image: inout DecodedPNG, depth: DepthMap, codec: DepthCodec, mask: [UInt8],
                       blobs: [HeadAnonymizer.Blob]? = nil, intrinsics: Intrinsics, random: (Int) -> AnonymizationRandom) {
         let (w, h) = (depth.width, depth.height)
-        for (index, blob) in (blobs ?? HeadAnonymizer.blobs(mask: mask, width: w, height: h)).enumerated() {
+        // A square of the cover past a real camera's range holds no reading but at its margin, and no
+        // head that depth found: its depth stays.
+        for (index, blob) in (blobs ?? HeadAnonymizer.blobs(mask: mask, width: w, height: h)).enumerated() where !blob.isCoverTile {
             var rng = random(index)
             var values: [Float] = []
             values.reserveCapacity(blob.pixels.count)

@@ -24,6 +24,15 @@ public struct HeadAnonymizer: Sendable {
     public struct Blob: Sendable, Equatable {
         public var box: PixelBox
         public var pixels: [Int]
+        /// A square of the cover where a real camera's depth ends (`tiled`), holding no found head:
+        /// worked on at a scale where it spans 12–23 px (see `anonymize`).
+        public var isCoverTile = false
+
+        public init(box: PixelBox, pixels: [Int], isCoverTile: Bool = false) {
+            self.box = box
+            self.pixels = pixels
+            self.isCoverTile = isCoverTile
+        }
     }
 
     /// Chessboard distance (in pixels, capped at `limit`) from every pixel of `area` to the nearest
@@ -162,6 +171,39 @@ public struct HeadAnonymizer: Sendable {
         return blobs
     }
 
+    /// `blobs` with every one that holds beyond-range cover (`HeadMasker.beyondRange`) and spans more
+    /// than `tile` pixels cut into `tile`×`tile` squares of the frame's grid: the cover runs along a
+    /// frame's horizon, and one blob of it would be anonymized as a single head as large as itself
+    /// (resampled to a few blocks across the whole width), where each face in it is a head of at most
+    /// `tile / 2` pixels. Order stays deterministic: blobs as given, a cut blob's squares in scan order.
+    public static func tiled(_ blobs: [Blob], mask: [UInt8], width: Int, tile: Int) -> [Blob] {
+        guard tile > 0 else { return blobs }
+        var out: [Blob] = []
+        out.reserveCapacity(blobs.count)
+        for blob in blobs {
+            guard blob.box.width > tile || blob.box.height > tile, blob.pixels.contains(where: { mask[$0] == HeadMasker.beyondRange }) else {
+                out.append(blob)
+                continue
+            }
+            let (c0, r0) = (blob.box.x0 / tile, blob.box.y0 / tile)
+            let columns = blob.box.x1 / tile - c0 + 1, rows = blob.box.y1 / tile - r0 + 1
+            var cells = [[Int]](repeating: [], count: columns * rows)
+            for i in blob.pixels {
+                let (y, x) = i.quotientAndRemainder(dividingBy: width)
+                cells[(y / tile - r0) * columns + (x / tile - c0)].append(i)
+            }
+            for pixels in cells where !pixels.isEmpty {
+                var box = PixelBox(x0: Int.max, y0: pixels[0] / width, x1: Int.min, y1: pixels[pixels.count - 1] / width)
+                for i in pixels {
+                    let x = i % width
+                    box.x0 = min(box.x0, x); box.x1 = max(box.x1, x)
+                }
+                out.append(Blob(box: box, pixels: pixels, isCoverTile: pixels.allSatisfy { mask[$0] == HeadMasker.beyondRange }))
+            }
+        }
+        return out
+    }
+
     /// Anonymizes `image` in place where `mask` is set; `random(head)` gives each blob its randomness.
     ///
     /// - Parameter blobs: the mask's blobs when the caller has them already (`HeadAnonymizer.blobs`).
@@ -199,13 +241,14 @@ public struct HeadAnonymizer: Sendable {
             // Only the head's own pixels feed the steps: the rest of the patch, and the band below
             // the chin (where a shirt's collar often lies), takes the head's mean colour, so the warp
             // and blur move head content around instead of pulling in background or clothes.
-            var (mean, count) = mask.withUnsafeBufferPointer { m in Self.meanColour(blob.pixels, in: image) { m[$0] == HeadMasker.head } }
+            // (A pixel covered beyond a camera's range feeds them as a head's does.)
+            var (mean, count) = mask.withUnsafeBufferPointer { m in Self.meanColour(blob.pixels, in: image) { m[$0] != HeadMasker.neck } }
             if count == 0 { (mean, count) = Self.meanColour(blob.pixels, in: image) }
             let feeds = count == blob.pixels.count
             /// Calls `body` with the area's offset of every pixel that takes the mean.
             func forEachFilled(_ body: (Int) -> Void) {
                 for y in area.y0...area.y1 {
-                    for x in area.x0...area.x1 where feeds ? mask[y * w + x] == 0 : mask[y * w + x] != HeadMasker.head {
+                    for x in area.x0...area.x1 where feeds ? mask[y * w + x] == 0 : mask[y * w + x] == 0 || mask[y * w + x] == HeadMasker.neck {
                         body(((y - area.y0) * area.width + (x - area.x0)) * 3)
                     }
                 }
@@ -215,7 +258,10 @@ public struct HeadAnonymizer: Sendable {
             // nothing that averaging its pixels in squares first removes, and noise, warp and blur
             // cost what they cost on a head of that size (a 300 px head, 0.5–1 m from an XR
             // headset's camera, took 19.5 ms to anonymize in all; smaller heads are worked on as before).
-            let factor = max(1, Int(headSize) / 48)
+            // A square of the cover past a camera's range (two far heads across) is worked on where it
+            // spans 12–23 px: its faces, at most half its size, end as a few blocks either way, and
+            // the cover, 14% of a 1280×720 stereo street frame, took 64 ms a frame at full scale.
+            let factor = max(1, Int(headSize) / (blob.isCoverTile ? 12 : 48))
             var work: Patch
             if factor > 1 {
                 let fill = mean.map { UInt8(max(0, min(255, $0.rounded()))) }

@@ -23,21 +23,27 @@ public struct CameraConfig: Sendable, Equatable, Codable {
     /// sensors' calibration, or depth mapped onto colour): every head mask grows by as much. CARLA's
     /// cameras share one pose and need none.
     public var registrationError: Double?
+    /// The depth camera's range, metres: how far it gives readings (a RealSense D435's is about 10
+    /// m, a Kinect v1's 4–8 m). Past it a person has no depth; where this is not given, each frame's
+    /// readings tell it (`BeyondRangeCover`).
+    public var depthRange: Float?
 
     enum CodingKeys: String, CodingKey {
         case fov, fx, fy, cx, cy, width, height, depth
         case depthScale = "depth_scale"
         case carlaVersion = "carla_version"
         case registrationError = "registration_error_px"
+        case depthRange = "depth_range_m"
     }
 
     public init(fov: Double? = nil, fx: Double? = nil, fy: Double? = nil, cx: Double? = nil, cy: Double? = nil,
                 width: Int? = nil, height: Int? = nil, depth: DepthEncoding? = nil, depthScale: Float? = nil,
-                carlaVersion: String? = nil, registrationError: Double? = nil) {
+                carlaVersion: String? = nil, registrationError: Double? = nil, depthRange: Float? = nil) {
         self.fov = fov; self.fx = fx; self.fy = fy; self.cx = cx; self.cy = cy
         self.width = width; self.height = height; self.depth = depth
         self.depthScale = depthScale; self.carlaVersion = carlaVersion
         self.registrationError = registrationError
+        self.depthRange = depthRange
     }
 
     /// Reads `camera.json`; a missing file is an empty configuration, a malformed one an error naming it.
@@ -77,6 +83,9 @@ public struct CameraConfig: Sendable, Equatable, Codable {
         if let registrationError, !(registrationError >= 0 && registrationError <= Self.maxRegistrationError) {
             throw VeilError.invalidConfiguration(path: path, reason: "registration_error_px \(registrationError) is not 0–\(Int(Self.maxRegistrationError)) pixels")
         }
+        if let depthRange, !(depthRange > 0 && depthRange.isFinite) {
+            throw VeilError.invalidConfiguration(path: path, reason: "depth_range_m \(depthRange) is not a positive distance")
+        }
         if (fx != nil) != (fy != nil) && fov == nil {
             throw VeilError.invalidConfiguration(path: path, reason: "give both fx and fy, or fov")
         }
@@ -97,6 +106,7 @@ public struct CameraConfig: Sendable, Equatable, Codable {
         if let scale = overrides.depthScale { merged.depthScale = scale }
         if let version = overrides.carlaVersion { merged.carlaVersion = version }
         if let error = overrides.registrationError { merged.registrationError = error }
+        if let range = overrides.depthRange { merged.depthRange = range }
         return merged
     }
 

@@ -18,14 +18,35 @@ public struct HeadFinder: Sendable {
     /// camera 0–4 m/s): head recall 0.841 without, 0.965 at 1 m/s, 0.983 at 1.5, 0.990 at 2; leaked
     /// 1.09% → 0.34%; over-masking 133% → 215%. At 19 ms: 0.591 → 0.973, 3.56% → 0.30%, 139% → 291%.
     public static let headSpeed: Float = 2
+    /// What to do where a real camera's depth ends (`BeyondRangeCover`).
+    public let beyondRange: BeyondRangePolicy
+    /// The depth camera's range, metres, when the recording gives it (`depth_range_m`); else each
+    /// frame's readings tell it.
+    public let depthRange: Float?
+    public var beyondRangeCover = BeyondRangeCover()
+
+    /// What `findAll` returns: the heads, the mask to anonymize, how many of its pixels are the cover
+    /// past the depth camera's range, and the side of the squares that cover is anonymized in
+    /// (`BeyondRangeCover.tile`; 0 without a cover).
+    public struct Found: Sendable {
+        public var heads: [HeadRegion]
+        public var mask: [UInt8]
+        public var beyondRangePixels = 0
+        public var beyondRangeTile = 0
+    }
 
     /// - Parameters:
     ///   - faceModel: a CenterFace ONNX file for the face detector (else OpenCV's cascades).
     ///   - registrationError: pixels the depth image may lie off the colour image (`CameraConfig.registrationPixels`).
+    ///   - beyondRange: what to do where a real camera's depth ends.
+    ///   - depthRange: the depth camera's range in metres, if known.
     public init(kind: DetectorKind = .auto, faceModel: String? = nil, hasDepth: Bool = true, registrationError: Int = 0,
+                beyondRange: BeyondRangePolicy = .cover, depthRange: Float? = nil,
                 depthDetector: DepthPersonDetector = DepthPersonDetector()) throws {
         self.kind = kind
         self.registrationError = registrationError
+        self.beyondRange = beyondRange
+        self.depthRange = depthRange
         self.depthDetector = depthDetector
         if kind == .face || kind == .depthAndFace || (kind == .auto && !hasDepth) {
             faceDetector = try FaceDetector(model: faceModel.map { .centerFace(path: $0, threshold: 0.2) }
@@ -39,8 +60,20 @@ public struct HeadFinder: Sendable {
     ///
     /// - Throws: `VeilError` when the frame cannot be searched (the detector needs depth the frame lacks).
     public func find(in frame: Frame, intrinsics: Intrinsics) throws -> (heads: [HeadRegion], mask: [UInt8]) {
+        let found = try findAll(in: frame, intrinsics: intrinsics)
+        return (found.heads, found.mask)
+    }
+
+    /// The heads in `frame`, the mask to anonymize, and what the mask covers beyond the depth
+    /// camera's range.
+    ///
+    /// - Throws: `VeilError` when the frame cannot be searched (the detector needs depth the frame lacks).
+    public func findAll(in frame: Frame, intrinsics: Intrinsics) throws -> Found {
         let (w, h) = (frame.rgb.width, frame.rgb.height)
         var heads: [HeadRegion] = []
+        // Where the depth ends (a real camera's: it has holes) or the recording gives a range, and
+        // the ground the band of far heads is measured from.
+        var farField: (depth: DepthMap, ground: GroundPlane?)? = nil
         switch kind {
         case .face,
              .auto where frame.depth == nil:
@@ -69,6 +102,7 @@ public struct HeadFinder: Sendable {
                 detector.parameters = detector.parameters.forSensorDepth
             }
             heads = detector.detect(depth: search, intrinsics: intrinsics, ground: ground)
+            if beyondRange == .cover, holes > 0 || depthRange != nil { farField = (depth, ground) }
             if kind == .hog {
                 // Confirm each depth head with HOG on a 1 × 2 m window (64 × 128 at the detector's
                 // proportions) from just above the head, at the scale its depth gives.
@@ -88,9 +122,19 @@ public struct HeadFinder: Sendable {
                 heads.append(face)
             }
         }
-        let mask = HeadMasker.mask(heads: heads, depth: frame.depth, intrinsics: intrinsics, width: w, height: h,
-                                   misregistration: misregistration(of: frame))
-        return (heads, mask)
+        let misregistration = misregistration(of: frame)
+        var found = Found(heads: heads, mask: HeadMasker.mask(heads: heads, depth: frame.depth, intrinsics: intrinsics, width: w, height: h,
+                                                              misregistration: misregistration))
+        if let (depth, ground) = farField, let range = beyondRangeCover.range(of: depth, given: depthRange),
+           range < depthDetector.parameters.maxRange {
+            found.beyondRangePixels = try beyondRangeCover.mark(&found.mask, depth: depth, intrinsics: intrinsics, ground: ground, range: range,
+                                                                extraMargin: misregistration.pixels
+                                                                    + Int((misregistration.metres * Float(intrinsics.fx) / range).rounded(.up)))
+            if found.beyondRangePixels > 0 {
+                found.beyondRangeTile = beyondRangeCover.tile(range: range, fy: Float(intrinsics.fy))
+            }
+        }
+        return found
     }
 
     /// How far `frame`'s colour may lie off its depth: the registration error, and a head's move in

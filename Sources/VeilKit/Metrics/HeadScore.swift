@@ -91,7 +91,7 @@ public struct FrameGroundTruth: Sendable {
 
 /// Scores of head masks against ground truth, summed over frames.
 public struct HeadScore: Sendable, Equatable, Codable {
-    enum CodingKeys: String, CodingKey { case frames, total, byBand, overMaskedPixels, falseHeads, falseHeadPixels }
+    enum CodingKeys: String, CodingKey { case frames, total, byBand, overMaskedPixels, falseHeads, falseHeadPixels, beyondRangePixels }
 
     /// Distance bands the table is split by, metres.
     public static let bands: [ClosedRange<Double>] = [0...5, 5...10, 10...20, 20...40, 40...1000]
@@ -162,6 +162,9 @@ public struct HeadScore: Sendable, Equatable, Codable {
     public var falseHeads = 0
     /// The over-masked pixels that come from false heads' masks.
     public var falseHeadPixels = 0
+    /// The over-masked pixels that come from the cover where a real camera's depth ends
+    /// (`BeyondRangeCover`).
+    public var beyondRangePixels = 0
     /// Heads not fully covered: "frame id distance box coverage", for `--verbose` reports.
     public var misses: [String] = []
 
@@ -175,6 +178,7 @@ public struct HeadScore: Sendable, Equatable, Codable {
         overMaskedPixels = try c.decode(Int.self, forKey: .overMaskedPixels)
         falseHeads = try c.decode(Int.self, forKey: .falseHeads)
         falseHeadPixels = try c.decodeIfPresent(Int.self, forKey: .falseHeadPixels) ?? 0
+        beyondRangePixels = try c.decodeIfPresent(Int.self, forKey: .beyondRangePixels) ?? 0
     }
 
     public var overMasked: Double? { total.headPixels > 0 ? Double(overMaskedPixels) / Double(total.headPixels) : nil }
@@ -187,6 +191,7 @@ public struct HeadScore: Sendable, Equatable, Codable {
         overMaskedPixels += other.overMaskedPixels
         falseHeads += other.falseHeads
         falseHeadPixels += other.falseHeadPixels
+        beyondRangePixels += other.beyondRangePixels
         misses += other.misses
     }
 
@@ -196,7 +201,7 @@ public struct HeadScore: Sendable, Equatable, Codable {
         score.frames = 1
         var pixels: [Int: Int] = [:], covered: [Int: Int] = [:]
         if let heads = truth.heads {
-            var over = 0
+            var over = 0, beyond = 0
             let ids = heads.samples
             for i in 0..<ids.count {
                 let id = Int(ids[i])
@@ -205,9 +210,11 @@ public struct HeadScore: Sendable, Equatable, Codable {
                     if mask[i] != 0 { covered[id, default: 0] += 1 }
                 } else if mask[i] != 0 {
                     over += 1
+                    if mask[i] == HeadMasker.beyondRange { beyond += 1 }
                 }
             }
             score.overMaskedPixels = over
+            score.beyondRangePixels = beyond
             score.total.overMaskedPixels = over
         }
         for person in truth.people {
@@ -319,7 +326,11 @@ public struct HeadScore: Sendable, Equatable, Codable {
         }
         lines.append(row("all", total, overMasked: overMasked))
         let fromFalse = total.headPixels > 0 ? Double(falseHeadPixels) / Double(total.headPixels) : nil
-        lines.append("over-masked \(pct(overMasked)) of head area (\(pct(fromFalse).trimmingCharacters(in: .whitespaces)) from false heads); false heads \(falseHeads) in \(frames) frames")
+        var from = "\(pct(fromFalse).trimmingCharacters(in: .whitespaces)) from false heads"
+        if beyondRangePixels > 0, total.headPixels > 0 {
+            from += ", \(pct(Double(beyondRangePixels) / Double(total.headPixels)).trimmingCharacters(in: .whitespaces)) from the cover past the depth's range"
+        }
+        lines.append("over-masked \(pct(overMasked)) of head area (\(from)); false heads \(falseHeads) in \(frames) frames")
         return lines.joined(separator: "\n")
     }
 }

@@ -34,7 +34,8 @@ public final class AnonymizePipeline: @unchecked Sendable {
         }
         reader = try FrameReader(recording: recording)
         finder = try HeadFinder(kind: options.detector, faceModel: options.faceModel, hasDepth: recording.hasDepth,
-                                registrationError: recording.camera.registrationPixels)
+                                registrationError: recording.camera.registrationPixels, beyondRange: options.beyondRange,
+                                depthRange: recording.camera.depthRange)
         anonymizer = HeadAnonymizer(method: options.method, strength: options.strength)
         let all = recording.frames
         let n = options.shard.count, i = options.shard.index
@@ -200,12 +201,15 @@ public final class AnonymizePipeline: @unchecked Sendable {
             var frame = try reader.read(files, keepingColorFile: ImageFormat.fromExtension(colorURL.lastPathComponent) == .png)
             lap(.decode)
             let intrinsics = recording.camera.intrinsics(width: frame.rgb.width, height: frame.rgb.height)
-            let (heads, mask) = try finder.find(in: frame, intrinsics: intrinsics)
+            let found = try finder.findAll(in: frame, intrinsics: intrinsics)
+            let (heads, mask) = (found.heads, found.mask)
             result.heads = heads.count
+            result.beyondRangePixels = found.beyondRangePixels
             lap(.detect)
             let seed = options.seed
             let random = { (head: Int) in seed.map { AnonymizationRandom.seeded($0, frame: files.number, head: head) } ?? .secure() }
-            let blobs = HeadAnonymizer.blobs(mask: mask, width: frame.rgb.width, height: frame.rgb.height)
+            let blobs = HeadAnonymizer.tiled(HeadAnonymizer.blobs(mask: mask, width: frame.rgb.width, height: frame.rgb.height),
+                                             mask: mask, width: frame.rgb.width, tile: found.beyondRangeTile)
             try anonymizer.apply(to: &frame.rgb, mask: mask, blobs: blobs, random: random)
             if depthURL != nil, var depthImage = frame.depthImage, let depth = frame.depth, let codec = reader.depthCodec {
                 frame.depthImage = nil  // one reference fewer to the image the depth anonymizer changes in place

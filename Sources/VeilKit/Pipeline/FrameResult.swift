@@ -11,6 +11,8 @@ public struct FrameResult: Sendable {
     public var status: Status
     public var reason: String?
     public var heads = 0
+    /// Pixels anonymized where a real camera's depth ends (`BeyondRangeCover`).
+    public var beyondRangePixels = 0
     public var ms: [Stage: Double] = [:]
     public var score: HeadScore?
 }

@@ -17,6 +17,8 @@ public struct PipelineOptions: Sendable {
     public var chunk: Int = 5
     public var detector: DetectorKind = .auto
     public var faceModel: String?
+    /// What to do where a real camera's depth ends (`BeyondRangeCover`).
+    public var beyondRange: BeyondRangePolicy = .cover
     public var method: AnonymizationMethod = .ensemble
     public var strength: Int = 7
     /// nil: fresh cryptographic randomness; a value: reproducible runs (tests).

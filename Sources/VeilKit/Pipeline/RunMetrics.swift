@@ -136,7 +136,7 @@ public struct RunMetrics: Codable, Sendable {
 
     /// The first line of `frames.csv`.
     public static let csvHeader = "frame,file,status,heads," + Stage.allCases.map { "\($0.rawValue)_ms" }.joined(separator: ",")
-        + ",gt_heads,gt_covered,gt_head_pixels,gt_leaked_pixels,reason"
+        + ",gt_heads,gt_covered,gt_head_pixels,gt_leaked_pixels,beyond_range_px,reason"
 
     /// One frame's line of `frames.csv` (without the newline).
     public static func csvRow(_ r: FrameResult) -> String {
@@ -147,6 +147,7 @@ public struct RunMetrics: Codable, Sendable {
         } else {
             row += ["", "", "", ""]
         }
+        row.append("\(r.beyondRangePixels)")
         row.append(Self.quote(r.reason ?? ""))
         return row.joined(separator: ",")
     }

@@ -22,6 +22,9 @@ public enum HeadMasker {
     public static let head: UInt8 = 1
     /// Mask value of a pixel of the band below the chin.
     public static let neck: UInt8 = 2
+    /// Mask value of a pixel without depth where the head of someone beyond a real camera's range
+    /// could be (`BeyondRangeCover`): anonymized as a head is, in tiles of a far head's size.
+    public static let beyondRange: UInt8 = 3
 
     /// The depth band around a head's depth, metres.
     @inline(__always) static func band(_ z: Float) -> Float { 0.3 + 0.02 * z }

@@ -26,6 +26,7 @@ extension VeilCommand {
         @Option(help: "Frames per chunk on the Dispatch queues.") var chunk = 5
         @Option(help: ArgumentHelp(DetectorKind.optionHelp)) var detector: DetectorKind = .auto
         @Option(help: "A CenterFace ONNX model for the face detector (Scripts/get-face-model).") var faceModel: String?
+        @Option(help: ArgumentHelp(BeyondRangePolicy.optionHelp)) var beyondRange: BeyondRangePolicy = .cover
         @Option(help: "Anonymization: ensemble, blur, mosaic or solid.") var method: AnonymizationMethod = .ensemble
         @Option(help: "Blocks across a head after resampling (fewer: stronger).") var strength = 7
         @Option(help: "Seed for reproducible runs (tests); default: fresh cryptographic randomness.") var seed: UInt64?
@@ -61,6 +62,7 @@ extension VeilCommand {
             pipelineOptions.chunk = chunk
             pipelineOptions.detector = detector
             pipelineOptions.faceModel = faceModel
+            pipelineOptions.beyondRange = beyondRange
             pipelineOptions.method = method
             pipelineOptions.strength = strength
             pipelineOptions.seed = seed
@@ -76,11 +78,15 @@ extension VeilCommand {
             // they are committed, so memory does not grow with the recording's length.
             let out = pipelineOptions.output
             let csv = CSVStream(final: out.appendingPathComponent(pipelineOptions.framesFileName), header: RunMetrics.csvHeader)
-            final class Tally: @unchecked Sendable { var tally = RunTally() }  // touched on the pipeline's writer queue only
+            final class Tally: @unchecked Sendable {  // touched on the pipeline's writer queue only
+                var tally = RunTally()
+                var coveredFrames = 0, coveredPixels = 0
+            }
             let tally = Tally()
             let start = DispatchTime.now().uptimeNanoseconds
             try pipeline.run { result in
                 tally.tally.add(result)
+                if result.beyondRangePixels > 0 { tally.coveredFrames += 1; tally.coveredPixels += result.beyondRangePixels }
                 csv.append(RunMetrics.csvRow(result))
             }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -94,6 +100,11 @@ extension VeilCommand {
                 printSummary(metrics)
             }
             if benchmark { try printBenchmark(metrics, pipeline: pipeline) }
+            if tally.coveredFrames > 0, !quiet {
+                FileHandle.standardError.write(Data(("veil: note: in \(tally.coveredFrames) frames the depth camera gave no reading where the head of "
+                    + "someone past its range could be; those rows were anonymized (\(tally.coveredPixels / tally.coveredFrames) pixels a frame, "
+                    + "column beyond_range_px of frames.csv). --beyond-range leave keeps them, and any face there stays in the clear.\n").utf8))
+            }
             for failure in metrics.failures {
                 FileHandle.standardError.write(Data("veil: frame \(failure.frame) (\(failure.file)) \(failure.status): \(failure.reason)\n".utf8))
             }

@@ -3,6 +3,7 @@ import Foundation
 import VeilKit
 
 extension DetectorKind: ExpressibleByArgument {}
+extension BeyondRangePolicy: ExpressibleByArgument {}
 
 extension VeilCommand {
     /// Finds heads without anonymizing, and scores them against ground truth where it exists.
@@ -21,6 +22,9 @@ extension VeilCommand {
 
         @Option(help: "A CenterFace ONNX model for the face detector (Scripts/get-face-model fetches it); default: OpenCV's cascades.")
         var faceModel: String?
+
+        @Option(help: ArgumentHelp(BeyondRangePolicy.optionHelp))
+        var beyondRange: BeyondRangePolicy = .cover
 
         @Flag(help: "Print JSON.")
         var json = false
@@ -51,7 +55,8 @@ extension VeilCommand {
             let recording = try options.open(path)
             let reader = try FrameReader(recording: recording)
             let finder = try HeadFinder(kind: detector, faceModel: faceModel, hasDepth: recording.hasDepth,
-                                        registrationError: recording.camera.registrationPixels)
+                                        registrationError: recording.camera.registrationPixels, beyondRange: beyondRange,
+                                        depthRange: recording.camera.depthRange)
             let frames = recording.frames
             let results = ResultSlots<(HeadScore?, Double, Int)>(count: frames.count)
             if let overlay { try FileManager.default.createDirectory(atPath: overlay, withIntermediateDirectories: true) }

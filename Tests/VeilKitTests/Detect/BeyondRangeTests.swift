@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+@testable import VeilKit
+
+/// People past a real depth camera's range have no depth: the rows where their heads would be are
+/// covered wherever the camera gave no reading.
+@Suite struct BeyondRangeTests {
+    /// One 1280×720 street frame with a person 6 m away and two 14 and 24 m away, its depth as a
+    /// stereo camera with a 10 m range gives it (noise of 2 mm + 1.5 mm·Z², 2% of pixels lost,
+    /// nothing past `range`): the found heads and mask, the score, and the rendered frame.
+    static func streetPastRange(_ policy: BeyondRangePolicy, range: Float = 10, givenRange: Float? = nil,
+                                camera: (height: Float, pitch: Float, roll: Float) = (1.6, 0, 0))
+        throws -> (found: HeadFinder.Found, score: HeadScore, frame: RenderedFrame, depth: DepthMap) {
+        var options = SynthOptions()
+        options.frames = 1; options.width = 1280; options.height = 720; options.speed = 0; options.noise = 1.5
+        (options.cameraHeight, options.cameraPitch, options.cameraRoll) = camera
+        let people = [DepthPersonDetectorTests.person(1, x: -1, z: 6, seed: 31), DepthPersonDetectorTests.person(2, x: 1.2, z: 14, seed: 32),
+                      DepthPersonDetectorTests.person(3, x: -2, z: 24, seed: 33)]
+        let scene = SynthScene(options: options, people: people, props: [])
+        let rendered = SynthRenderer(scene: scene).render(frame: 1)
+        var random = SplitMix64(seed: 7)
+        func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
+        let metres = rendered.depth.map { z -> Float in
+            guard DepthMap.isMeasured(z), z <= range else { return DepthMap.noReading }
+            if uniform() < 0.02 { return DepthMap.noReading }
+            let gaussian = (-2 * logf(max(uniform(), 1e-7))).squareRoot() * cosf(2 * .pi * uniform())
+            return ((z + (0.002 + 0.0015 * z * z) * gaussian) * 1000).rounded() / 1000
+        }
+        let depth = DepthMap(width: 1280, height: 720, metres: metres)
+        let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/synthetic/rgb/000001.png"))
+        let frame = Frame(number: 1, files: files, rgb: Raster(width: 1280, height: 720, channels: 3, samples: rendered.rgb), depth: depth, depthImage: nil)
+        let found = try HeadFinder(kind: .depth, beyondRange: policy, depthRange: givenRange).findAll(in: frame, intrinsics: scene.intrinsics)
+        let truth = FrameGroundTruth(heads: Raster(width: 1280, height: 720, channels: 1, samples: rendered.heads), people: rendered.people)
+        return (found, HeadScore.score(mask: found.mask, heads: found.heads, truth: truth), rendered, depth)
+    }
+
+    @Test func peoplePastAStereoCamerasRangeAreCoveredAndNotTheSky() throws {
+        let (found, score, rendered, depth) = try Self.streetPastRange(.cover)
+        #expect(rendered.heads.filter { $0 == 3 }.count >= 20, "the farthest head shows")
+        #expect(score.total.allHeads == 3 && score.total.allCovered == 3, "\(score.misses)")
+        #expect(found.beyondRangePixels > 0 && found.beyondRangeTile >= 16)
+        // The sky (no reading either) stays: the band is a head's rows past 10 m, 1.6 m up, level
+        // (at most 0.7 m above the camera at 10 m, 45 px above the horizon at row 360, with the margin).
+        let skyRows = 0..<300
+        let skyNoReading = skyRows.reduce(0) { n, y in n + (0..<1280).filter { !DepthMap.isMeasured(depth[$0, y]) }.count }
+        let skyCovered = skyRows.reduce(0) { n, y in n + (0..<1280).filter { found.mask[y * 1280 + $0] != 0 }.count }
+        #expect(skyNoReading > 100_000, "the frame shows sky")
+        #expect(skyCovered == 0)
+        // Readings are never covered but at the cover's margin, and the cover is only a band.
+        let covered = found.mask.indices.filter { found.mask[$0] == HeadMasker.beyondRange }
+        #expect(covered.count == found.beyondRangePixels)
+        #expect(covered.count < 1280 * 720 / 8, "\(covered.count) pixels covered")
+    }
+
+    @Test func leftAloneTheHeadsPastTheRangeAreBare() throws {
+        let (found, score, _, _) = try Self.streetPastRange(.leave)
+        #expect(found.beyondRangePixels == 0 && !found.mask.contains(HeadMasker.beyondRange))
+        #expect(score.total.allCovered == 1, "\(score.misses)")
+    }
+
+    /// A range given (camera.json `depth_range_m`) wins over what the frame's readings say (here
+    /// 9.x m): the band and the tiles follow it.
+    @Test func aGivenRangeSetsTheBand() throws {
+        let (wide, _, _, _) = try Self.streetPastRange(.cover)
+        let (narrow, _, _, _) = try Self.streetPastRange(.cover, givenRange: 30)
+        #expect(narrow.beyondRangePixels < wide.beyondRangePixels / 2)
+        #expect((48...60).contains(wide.beyondRangeTile) && narrow.beyondRangeTile == 16)  // 3 × 0.25 m × 640 px / range, at least 16
+    }
+
+    /// From a camera looking 10° down the band follows the horizon down the frame.
+    @Test func aTiltedCamerasBandFollowsTheGround() throws {
+        let (found, score, _, _) = try Self.streetPastRange(.cover, camera: (1.6, 10, 0))
+        #expect(score.total.allHeads == 3 && score.total.allCovered == 3, "\(score.misses)")
+        #expect(found.beyondRangePixels > 0)
+    }
+
+    /// Without a ground (a wall fills the view) the band is unknown: every stretch without a reading
+    /// large enough to hold a head is covered, scattered holes are not.
+    @Test func withoutAGroundEveryLargeHoleIsCovered() throws {
+        let (w, h) = (320, 240)
+        var metres = [Float](repeating: 3, count: w * h)
+        for y in 100..<130 { for x in 50..<80 { metres[y * w + x] = DepthMap.noReading } }
+        for i in stride(from: 7, to: w * h, by: 97) { metres[i] = DepthMap.noReading }
+        let depth = DepthMap(width: w, height: h, metres: metres)
+        let k = Intrinsics(fx: 200, fy: 200, cx: 160, cy: 120)
+        var mask = [UInt8](repeating: 0, count: w * h)
+        let count = try BeyondRangeCover().mark(&mask, depth: depth, intrinsics: k, ground: nil, range: 3)
+        // The hole and a 2 px margin, and no more than a stray hole or two touching it.
+        #expect(count >= 34 * 34 && count < 34 * 34 + 40, "\(count)")
+        for y in 98..<132 { for x in 48..<82 { #expect(mask[y * w + x] == HeadMasker.beyondRange) } }
+        for y in 0..<h { for x in 0..<w where y < 94 || y >= 136 || x < 44 || x >= 86 { #expect(mask[y * w + x] == 0, "(\(x), \(y))") } }
+    }
+
+    /// The frame's range, when none is given, is the 99th percentile of its readings.
+    @Test func theRangeIsTheFramesFarReadings() {
+        var random = SplitMix64(seed: 3)
+        var metres = (0..<(400 * 400)).map { _ in 0.1 + 9.9 * Float(random.next() >> 40) / Float(1 << 24) }
+        metres[0] = 60
+        let cover = BeyondRangeCover()
+        let range = cover.range(of: DepthMap(width: 400, height: 400, metres: metres), given: nil)
+        #expect(range != nil && abs(range! - 9.9) < 0.15)
+        #expect(cover.range(of: DepthMap(width: 4, height: 4, metres: [Float](repeating: 0, count: 16)), given: nil) == nil)
+        #expect(cover.range(of: DepthMap(width: 4, height: 4, metres: [Float](repeating: 0, count: 16)), given: 8) == 8)
+    }
+
+    /// The cover is anonymized in squares of a far head's size; every pixel in exactly one, a head's
+    /// blob left whole.
+    @Test func coverBlobsAreCutIntoTiles() {
+        let (w, h) = (200, 60)
+        var mask = [UInt8](repeating: 0, count: w * h)
+        for y in 20..<40 { for x in 0..<150 { mask[y * w + x] = HeadMasker.beyondRange } }
+        for y in 5..<50 { for x in 160..<195 { mask[y * w + x] = HeadMasker.head } }
+        let blobs = HeadAnonymizer.blobs(mask: mask, width: w, height: h)
+        #expect(blobs.count == 2)
+        let tiles = HeadAnonymizer.tiled(blobs, mask: mask, width: w, tile: 16)
+        #expect(tiles.allSatisfy { $0.box.width <= 16 && $0.box.height <= 16 } == false, "the head's blob stays whole")
+        #expect(tiles.filter { $0.pixels.contains { mask[$0] == HeadMasker.head } }.count == 1)
+        let coverTiles = tiles.filter { $0.pixels.allSatisfy { mask[$0] == HeadMasker.beyondRange } }
+        #expect(coverTiles.count == 10 * 2)  // tile columns 0–9 (pixels 0–149), tile rows 1–2 (pixels 20–39)
+        var seen = [Int](repeating: 0, count: w * h)
+        for tile in tiles { for i in tile.pixels { seen[i] += 1 } }
+        #expect(mask.indices.allSatisfy { (mask[$0] != 0) == (seen[$0] == 1) && seen[$0] <= 1 })
+        #expect(coverTiles.allSatisfy { $0.box.width <= 16 && $0.box.height <= 16 })
+    }
+}
+
+/// The main job on a recording as a stereo camera gives it: the heads past its range are anonymized.
+@Suite struct BeyondRangePipelineTests {
+    /// Writes the street frame of `BeyondRangeTests.streetPastRange` as a generic RGB-D recording
+    /// (PNG colour, mm16 depth), anonymizes it with `policy`, and returns the rendered frame and the
+    /// anonymized colour.
+    static func anonymize(_ policy: BeyondRangePolicy) throws -> (rendered: RenderedFrame, output: Raster<UInt8>, result: FrameResult) {
+        let (_, _, rendered, depth) = try BeyondRangeTests.streetPastRange(.leave)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("veil-beyond-\(UUID().uuidString)")
+        let out = root.appendingPathComponent("out"), input = root.appendingPathComponent("in")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for folder in ["rgb", "depth"] {
+            try FileManager.default.createDirectory(at: input.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        try Data(PNGCodec.encode(Raster(width: 1280, height: 720, channels: 3, samples: rendered.rgb)))
+            .write(to: input.appendingPathComponent("rgb/000001.png"))
+        let millimetres = depth.metres.map { DepthMap.isMeasured($0) ? UInt16(min(65534, ($0 * 1000).rounded())) : 0 }
+        try Data(PNGCodec.encode(Raster(width: 1280, height: 720, channels: 1, samples: millimetres)))
+            .write(to: input.appendingPathComponent("depth/000001.png"))
+        try Data(#"{"fov": 90, "depth": "mm16"}"#.utf8).write(to: input.appendingPathComponent("camera.json"))
+        var options = PipelineOptions(output: out)
+        options.seed = 5
+        options.beyondRange = policy
+        let results = try AnonymizePipeline(recording: try Recording(at: input), options: options).run()
+        return (rendered, try ImageFile.readRGB(out.appendingPathComponent("rgb/000001.png")), try #require(results.first))
+    }
+
+    /// How many of person `id`'s head pixels the output changed, of how many.
+    static func changed(_ id: UInt16, _ rendered: RenderedFrame, _ output: Raster<UInt8>) -> (changed: Int, of: Int) {
+        let pixels = rendered.heads.indices.filter { rendered.heads[$0] == id }
+        return (pixels.filter { i in (0..<3).contains { output.samples[i * 3 + $0] != rendered.rgb[i * 3 + $0] } }.count, pixels.count)
+    }
+
+    @Test func headsPastTheRangeAreAnonymizedByDefaultAndLeftWhenAsked() throws {
+        let covered = try Self.anonymize(.cover)
+        for id: UInt16 in [2, 3] {
+            let (changed, of) = Self.changed(id, covered.rendered, covered.output)
+            #expect(of >= 20 && changed * 10 >= of * 9, "person \(id): \(changed) of \(of) head pixels changed")
+        }
+        // The sky and the road near by are untouched.
+        #expect((0..<(250 * 1280 * 3)).allSatisfy { covered.output.samples[$0] == covered.rendered.rgb[$0] })
+        #expect(((600 * 1280 * 3)..<(720 * 1280 * 3)).allSatisfy { covered.output.samples[$0] == covered.rendered.rgb[$0] })
+        #expect(covered.result.status == .done && covered.result.beyondRangePixels > 1000)
+        #expect(RunMetrics.csvRow(covered.result).contains(",\(covered.result.beyondRangePixels),"))
+        let left = try Self.anonymize(.leave)
+        for id: UInt16 in [2, 3] { #expect(Self.changed(id, left.rendered, left.output).changed == 0) }
+    }
+}
