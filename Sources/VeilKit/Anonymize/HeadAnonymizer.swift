@@ -24,7 +24,7 @@ public struct HeadAnonymizer: Sendable {
     public struct Blob: Sendable, Equatable {
         public var box: PixelBox
         public var pixels: [Int]
-        /// A square of the cover where a real camera's depth ends (`tiled`), holding no found head:
+        /// A square of the cover where a real camera's depth ends (`blobs(mask:width:height:coverTile:)`):
         /// worked on at a scale where it spans 12–23 px (see `anonymize`).
         public var isCoverTile = false
 
@@ -171,20 +171,22 @@ public struct HeadAnonymizer: Sendable {
         return blobs
     }
 
-    /// `blobs` with every one that holds beyond-range cover (`HeadMasker.beyondRange`) and spans more
-    /// than `tile` pixels cut into `tile`×`tile` squares of the frame's grid: the cover runs along a
-    /// frame's horizon, and one blob of it would be anonymized as a single head as large as itself
-    /// (resampled to a few blocks across the whole width), where each face in it is a head of at most
-    /// `tile / 2` pixels. Order stays deterministic: blobs as given, a cut blob's squares in scan order.
-    public static func tiled(_ blobs: [Blob], mask: [UInt8], width: Int, tile: Int) -> [Blob] {
-        guard tile > 0 else { return blobs }
-        var out: [Blob] = []
-        out.reserveCapacity(blobs.count)
-        for blob in blobs {
-            guard blob.box.width > tile || blob.box.height > tile, blob.pixels.contains(where: { mask[$0] == HeadMasker.beyondRange }) else {
-                out.append(blob)
-                continue
-            }
+    /// The blobs of `mask` as `blobs(mask:width:height:)` gives them, but with its cover past a real
+    /// camera's range (`HeadMasker.beyondRange`) apart from its heads and cut into `tile`×`tile`
+    /// squares of the frame's grid. The cover runs along a frame's horizon: one blob of it would be
+    /// anonymized as a single head as large as itself (resampled to a few blocks across the whole
+    /// width), where each face in it is a head of a third of `tile` at most; and a head it touches
+    /// would be cut with it. Order stays deterministic: the heads' blobs, then the squares of each
+    /// cover blob in scan order. `tile` 0: the plain blobs.
+    public static func blobs(mask: [UInt8], width: Int, height: Int, coverTile tile: Int) -> [Blob] {
+        guard tile > 0, mask.contains(HeadMasker.beyondRange) else { return blobs(mask: mask, width: width, height: height) }
+        var heads = mask, cover = [UInt8](repeating: 0, count: mask.count)
+        for i in mask.indices where mask[i] == HeadMasker.beyondRange {
+            heads[i] = 0
+            cover[i] = 1
+        }
+        var out = blobs(mask: heads, width: width, height: height)
+        for blob in blobs(mask: cover, width: width, height: height) {
             let (c0, r0) = (blob.box.x0 / tile, blob.box.y0 / tile)
             let columns = blob.box.x1 / tile - c0 + 1, rows = blob.box.y1 / tile - r0 + 1
             var cells = [[Int]](repeating: [], count: columns * rows)
@@ -198,7 +200,7 @@ public struct HeadAnonymizer: Sendable {
                     let x = i % width
                     box.x0 = min(box.x0, x); box.x1 = max(box.x1, x)
                 }
-                out.append(Blob(box: box, pixels: pixels, isCoverTile: pixels.allSatisfy { mask[$0] == HeadMasker.beyondRange }))
+                out.append(Blob(box: box, pixels: pixels, isCoverTile: true))
             }
         }
         return out

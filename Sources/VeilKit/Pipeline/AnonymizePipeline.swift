@@ -208,8 +208,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
             lap(.detect)
             let seed = options.seed
             let random = { (head: Int) in seed.map { AnonymizationRandom.seeded($0, frame: files.number, head: head) } ?? .secure() }
-            let blobs = HeadAnonymizer.tiled(HeadAnonymizer.blobs(mask: mask, width: frame.rgb.width, height: frame.rgb.height),
-                                             mask: mask, width: frame.rgb.width, tile: found.beyondRangeTile)
+            let blobs = HeadAnonymizer.blobs(mask: mask, width: frame.rgb.width, height: frame.rgb.height, coverTile: found.beyondRangeTile)
             try anonymizer.apply(to: &frame.rgb, mask: mask, blobs: blobs, random: random)
             if depthURL != nil, var depthImage = frame.depthImage, let depth = frame.depth, let codec = reader.depthCodec {
                 frame.depthImage = nil  // one reference fewer to the image the depth anonymizer changes in place

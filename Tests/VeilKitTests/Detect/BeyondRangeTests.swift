@@ -103,24 +103,25 @@ import Testing
         #expect(cover.range(of: DepthMap(width: 4, height: 4, metres: [Float](repeating: 0, count: 16)), given: 8) == 8)
     }
 
-    /// The cover is anonymized in squares of a far head's size; every pixel in exactly one, a head's
-    /// blob left whole.
-    @Test func coverBlobsAreCutIntoTiles() {
+    /// The cover is anonymized in squares of a few far heads; every pixel in exactly one, a head
+    /// left whole, also where it touches the cover (a close head whose outline has no reading).
+    @Test(arguments: [false, true])
+    func coverBlobsAreCutIntoTilesAndHeadsLeftWhole(touching: Bool) {
         let (w, h) = (200, 60)
         var mask = [UInt8](repeating: 0, count: w * h)
-        for y in 20..<40 { for x in 0..<150 { mask[y * w + x] = HeadMasker.beyondRange } }
-        for y in 5..<50 { for x in 160..<195 { mask[y * w + x] = HeadMasker.head } }
-        let blobs = HeadAnonymizer.blobs(mask: mask, width: w, height: h)
-        #expect(blobs.count == 2)
-        let tiles = HeadAnonymizer.tiled(blobs, mask: mask, width: w, tile: 16)
-        #expect(tiles.allSatisfy { $0.box.width <= 16 && $0.box.height <= 16 } == false, "the head's blob stays whole")
-        #expect(tiles.filter { $0.pixels.contains { mask[$0] == HeadMasker.head } }.count == 1)
-        let coverTiles = tiles.filter { $0.pixels.allSatisfy { mask[$0] == HeadMasker.beyondRange } }
-        #expect(coverTiles.count == 10 * 2)  // tile columns 0–9 (pixels 0–149), tile rows 1–2 (pixels 20–39)
+        for y in 20..<40 { for x in 0..<(touching ? 160 : 150) { mask[y * w + x] = HeadMasker.beyondRange } }
+        for y in 5..<50 { for x in 160..<195 { mask[y * w + x] = y < 40 ? HeadMasker.head : HeadMasker.neck } }
+        #expect(HeadAnonymizer.blobs(mask: mask, width: w, height: h).count == (touching ? 1 : 2))
+        let blobs = HeadAnonymizer.blobs(mask: mask, width: w, height: h, coverTile: 16)
+        let heads = blobs.filter { !$0.isCoverTile }
+        #expect(heads.count == 1 && heads.first?.box == PixelBox(x0: 160, y0: 5, x1: 194, y1: 49))
+        let tiles = blobs.filter(\.isCoverTile)
+        #expect(tiles.count == 10 * 2)  // tile columns 0–9 (pixels 0–149 or 159), tile rows 1–2 (pixels 20–39)
+        #expect(tiles.allSatisfy { $0.box.width <= 16 && $0.box.height <= 16 && $0.pixels.allSatisfy { mask[$0] == HeadMasker.beyondRange } })
         var seen = [Int](repeating: 0, count: w * h)
-        for tile in tiles { for i in tile.pixels { seen[i] += 1 } }
-        #expect(mask.indices.allSatisfy { (mask[$0] != 0) == (seen[$0] == 1) && seen[$0] <= 1 })
-        #expect(coverTiles.allSatisfy { $0.box.width <= 16 && $0.box.height <= 16 })
+        for blob in blobs { for i in blob.pixels { seen[i] += 1 } }
+        #expect(mask.indices.allSatisfy { seen[$0] == (mask[$0] != 0 ? 1 : 0) })
+        #expect(HeadAnonymizer.blobs(mask: mask, width: w, height: h, coverTile: 0) == HeadAnonymizer.blobs(mask: mask, width: w, height: h))
     }
 }
 
