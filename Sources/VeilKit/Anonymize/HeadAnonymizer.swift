@@ -260,9 +260,10 @@ public struct HeadAnonymizer: Sendable {
             // nothing that averaging its pixels in squares first removes, and noise, warp and blur
             // cost what they cost on a head of that size (a 300 px head, 0.5–1 m from an XR
             // headset's camera, took 19.5 ms to anonymize in all; smaller heads are worked on as before).
-            // A square of the cover past a camera's range (two far heads across) is worked on where it
-            // spans 12–23 px: its faces, at most half its size, end as a few blocks either way, and
-            // the cover, 14% of a 1280×720 stereo street frame, took 64 ms a frame at full scale.
+            // A square of the cover past a camera's range (three far heads across) is worked on where
+            // it spans 12–23 px: its faces, a third of its size at most, end as two or three blocks
+            // either way, and the cover, 14% of a 1280×720 stereo street frame, took 64 ms a frame to
+            // anonymize at full scale in squares of two heads, 35 ms so.
             let factor = max(1, Int(headSize) / (blob.isCoverTile ? 12 : 48))
             var work: Patch
             if factor > 1 {

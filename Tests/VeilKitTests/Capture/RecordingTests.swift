@@ -159,6 +159,24 @@ import Testing
         }
     }
 
+    @Test func cameraJSONGivesTheDepthRangeAndTheFlagWins() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(try TestImages.rgbPNG(width: 8, height: 6), to: "rgb/000001.png")
+        #expect(try Recording(at: folder.url).camera.depthRange == nil)
+        try folder.write(Array(#"{"fov": 69, "depth_range_m": 10}"#.utf8), to: "camera.json")
+        #expect(try Recording(at: folder.url).camera.depthRange == 10)
+        #expect(try Recording(at: folder.url, overrides: CameraConfig(depthRange: 6)).camera.depthRange == 6)
+        for bad in ["0", "-3"] {
+            try folder.write(Array(#"{"depth_range_m": \#(bad)}"#.utf8), to: "camera.json")
+            do {
+                _ = try Recording(at: folder.url)
+                Issue.record("depth_range_m \(bad) was accepted")
+            } catch let error as VeilError {
+                #expect(error.description.contains("camera.json") && error.description.contains("depth_range_m"))
+            }
+        }
+    }
+
     @Test func malformedCameraJSONIsAnErrorNamingIt() throws {
         let folder = try TemporaryFolder()
         try folder.write(try TestImages.rgbPNG(width: 8, height: 6), to: "rgb/000001.png")
