@@ -148,13 +148,19 @@ import Testing
         try folder.write(Array(#"{"fov": 69, "registration_error_px": 1.5}"#.utf8), to: "camera.json")
         #expect(try Recording(at: folder.url).camera.registrationPixels == 2)  // rounded up
         #expect(try Recording(at: folder.url, overrides: CameraConfig(registrationError: 0)).camera.registrationPixels == 0)
-        for bad in ["-1", "100"] {
-            try folder.write(Array(#"{"registration_error_px": \#(bad)}"#.utf8), to: "camera.json")
+        try Self.expectRejected(["-1", "100"], of: "registration_error_px", in: folder)
+    }
+
+    /// Expects camera.json with each of `values` for `field` to be an error naming the file and the field.
+    static func expectRejected(_ values: [String], of field: String, in folder: TemporaryFolder,
+                               sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for bad in values {
+            try folder.write(Array(#"{"\#(field)": \#(bad)}"#.utf8), to: "camera.json")
             do {
                 _ = try Recording(at: folder.url)
-                Issue.record("registration_error_px \(bad) was accepted")
+                Issue.record("\(field) \(bad) was accepted", sourceLocation: sourceLocation)
             } catch let error as VeilError {
-                #expect(error.description.contains("camera.json") && error.description.contains("registration_error_px"))
+                #expect(error.description.contains("camera.json") && error.description.contains(field), sourceLocation: sourceLocation)
             }
         }
     }
@@ -166,15 +172,7 @@ import Testing
         try folder.write(Array(#"{"fov": 69, "depth_range_m": 10}"#.utf8), to: "camera.json")
         #expect(try Recording(at: folder.url).camera.depthRange == 10)
         #expect(try Recording(at: folder.url, overrides: CameraConfig(depthRange: 6)).camera.depthRange == 6)
-        for bad in ["0", "-3"] {
-            try folder.write(Array(#"{"depth_range_m": \#(bad)}"#.utf8), to: "camera.json")
-            do {
-                _ = try Recording(at: folder.url)
-                Issue.record("depth_range_m \(bad) was accepted")
-            } catch let error as VeilError {
-                #expect(error.description.contains("camera.json") && error.description.contains("depth_range_m"))
-            }
-        }
+        try Self.expectRejected(["0", "-3"], of: "depth_range_m", in: folder)
     }
 
     @Test func malformedCameraJSONIsAnErrorNamingIt() throws {
