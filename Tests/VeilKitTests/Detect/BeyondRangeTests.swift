@@ -9,13 +9,15 @@ import Testing
     /// stereo camera with a 10 m range gives it (noise of 2 mm + 1.5 mm·Z², 2% of pixels lost,
     /// nothing past `range`): the found heads and mask, the score, and the rendered frame.
     static func streetPastRange(_ policy: BeyondRangePolicy, range: Float = 10, givenRange: Float? = nil,
-                                camera: (height: Float, pitch: Float, roll: Float) = (1.6, 0, 0))
+                                camera: (height: Float, pitch: Float, roll: Float) = (1.6, 0, 0), distances: [Float] = [6, 14, 24],
+                                detector: DepthPersonDetector = DepthPersonDetector())
         throws -> (found: HeadFinder.Found, score: HeadScore, frame: RenderedFrame, depth: DepthMap) {
         var options = SynthOptions()
         options.frames = 1; options.width = 1280; options.height = 720; options.speed = 0; options.noise = 1.5
         (options.cameraHeight, options.cameraPitch, options.cameraRoll) = camera
-        let people = [DepthPersonDetectorTests.person(1, x: -1, z: 6, seed: 31), DepthPersonDetectorTests.person(2, x: 1.2, z: 14, seed: 32),
-                      DepthPersonDetectorTests.person(3, x: -2, z: 24, seed: 33)]
+        let people = zip([Float(-1), 1.2, -2], distances).enumerated().map { i, place in
+            DepthPersonDetectorTests.person(i + 1, x: place.0, z: place.1, seed: UInt64(31 + i))
+        }
         let scene = SynthScene(options: options, people: people, props: [])
         let rendered = SynthRenderer(scene: scene).render(frame: 1)
         var random = SplitMix64(seed: 7)
@@ -29,7 +31,8 @@ import Testing
         let depth = DepthMap(width: 1280, height: 720, metres: metres)
         let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/synthetic/rgb/000001.png"))
         let frame = Frame(number: 1, files: files, rgb: Raster(width: 1280, height: 720, channels: 3, samples: rendered.rgb), depth: depth, depthImage: nil)
-        let found = try HeadFinder(kind: .depth, beyondRange: policy, depthRange: givenRange).findAll(in: frame, intrinsics: scene.intrinsics)
+        let found = try HeadFinder(kind: .depth, beyondRange: policy, depthRange: givenRange, depthDetector: detector)
+            .findAll(in: frame, intrinsics: scene.intrinsics)
         let truth = FrameGroundTruth(heads: Raster(width: 1280, height: 720, channels: 1, samples: rendered.heads), people: rendered.people)
         return (found, HeadScore.score(mask: found.mask, heads: found.heads, truth: truth), rendered, depth)
     }
@@ -46,10 +49,11 @@ import Testing
         let skyCovered = skyRows.reduce(0) { n, y in n + (0..<1280).filter { found.mask[y * 1280 + $0] != 0 }.count }
         #expect(skyNoReading > 100_000, "the frame shows sky")
         #expect(skyCovered == 0)
-        // Readings are never covered but at the cover's margin, and the cover is only a band.
+        // The cover is only a band: from 0.65 m above the ground at the range (about 9.5 m here; 64
+        // px below the horizon) up, the road and everything nearer below it left.
         let covered = found.mask.indices.filter { found.mask[$0] == HeadMasker.beyondRange }
         #expect(covered.count == found.beyondRangePixels)
-        #expect(covered.count < 1280 * 720 / 8, "\(covered.count) pixels covered")
+        #expect(covered.allSatisfy { $0 / 1280 < 430 }, "\(covered.count) pixels covered")
     }
 
     @Test func leftAloneTheHeadsPastTheRangeAreBare() throws {
@@ -65,6 +69,18 @@ import Testing
         let (narrow, _, _, _) = try Self.streetPastRange(.cover, givenRange: 30)
         #expect(narrow.beyondRangePixels < wide.beyondRangePixels / 2)
         #expect((48...60).contains(wide.beyondRangeTile) && narrow.beyondRangeTile == 16)  // 3 × 0.25 m × 640 px / range, at least 16
+    }
+
+    /// In the last fifth of the range a stereo camera's noise breaks a head up, and the depth search
+    /// missed heads 8–9.3 m away: readings there count as none. With the depth search finding no one
+    /// at all, a head 8.5 m away (within the 10 m range) is covered, one 6 m away is not.
+    @Test func headsAtTheEdgeOfTheRangeAreCovered() throws {
+        var blind = DepthPersonDetector()
+        blind.parameters.minTopHeight = 5  // no top is a head
+        let (found, score, _, _) = try Self.streetPastRange(.cover, givenRange: 10, distances: [6, 8.5], detector: blind)
+        #expect(found.heads.isEmpty)
+        #expect(score.total.allHeads == 2 && score.total.allCovered == 1, "\(score.misses)")
+        #expect(score.misses.count == 1 && score.misses[0].contains("person 1 at 6.0 m"), "\(score.misses)")
     }
 
     /// From a camera looking 10° down the band follows the horizon down the frame.
@@ -84,7 +100,7 @@ import Testing
         let depth = DepthMap(width: w, height: h, metres: metres)
         let k = Intrinsics(fx: 200, fy: 200, cx: 160, cy: 120)
         var mask = [UInt8](repeating: 0, count: w * h)
-        let count = try BeyondRangeCover().mark(&mask, depth: depth, intrinsics: k, ground: nil, range: 3)
+        let count = try BeyondRangeCover().mark(&mask, depth: depth, intrinsics: k, ground: nil, range: 10)
         // The hole and a 2 px margin, and no more than a stray hole or two touching it.
         #expect(count >= 34 * 34 && count < 34 * 34 + 40, "\(count)")
         for y in 98..<132 { for x in 48..<82 { #expect(mask[y * w + x] == HeadMasker.beyondRange) } }
