@@ -40,7 +40,7 @@ public struct BeyondRangeCover: Sendable {
     /// (2 mm + 1.5 mm·Z²: 10–15 cm at 8–10 m) breaks a head's outline up, and the depth search
     /// missed heads 8.0–9.3 m away, each 12–91% covered by the stretches without a reading around
     /// it. The benchmark set as a stereo camera's: recall 0.984 → 1.000, leaked 0.20% → 0.01%, the
-    /// cover 7.8% larger (0.9: 0.992, 0.13%).
+    /// cover 7.8% larger (0.9: 0.992, 0.13%). Only within the band: without a ground plane, not.
     public var nearRangeFraction: Float = 0.8
     /// The percentile of a frame's readings taken as its camera's range when none is given: lower
     /// than the farthest reading, so that a few stray far readings do not narrow the band.
@@ -113,7 +113,9 @@ public struct BeyondRangeCover: Sendable {
         let (top, bottom) = (max(0, first - radius), min(h - 1, last + radius))
         let rows = bottom - top + 1
         var candidates = [UInt8](repeating: 0, count: w * rows)
-        let near = nearRangeFraction * range
+        // Without a ground the band is the whole frame: the last fifth of the range would be the
+        // background behind everyone (a wall 3 m behind someone 1 m from a head-worn camera).
+        let near = ground == nil ? Float.infinity : nearRangeFraction * range
         var any = false
         depth.metres.withUnsafeBufferPointer { z in
             candidates.withUnsafeMutableBufferPointer { c in

@@ -105,6 +105,10 @@ import Testing
         #expect(count >= 34 * 34 && count < 34 * 34 + 40, "\(count)")
         for y in 98..<132 { for x in 48..<82 { #expect(mask[y * w + x] == HeadMasker.beyondRange) } }
         for y in 0..<h { for x in 0..<w where y < 94 || y >= 136 || x < 44 || x >= 86 { #expect(mask[y * w + x] == 0, "(\(x), \(y))") } }
+        // The wall lies in the last fifth of a 3.2 m range, but without a ground that band would be
+        // the whole frame: readings are not covered then.
+        var again = [UInt8](repeating: 0, count: w * h)
+        #expect(try BeyondRangeCover().mark(&again, depth: depth, intrinsics: k, ground: nil, range: 3.2) == count)
     }
 
     /// The frame's range, when none is given, is the 99th percentile of its readings.
