@@ -222,8 +222,9 @@ public struct HeadAnonymizer: Sendable {
     func anonymize(_ blob: Blob, in image: inout Raster<UInt8>, mask: [UInt8], random: inout AnonymizationRandom) throws {
         let (w, h) = (image.width, image.height)
         let headSize = Float(max(blob.box.width, blob.box.height * 3 / 4, 2))
-        // Context around the blob for the warp and blur to draw on, plus the feather ring.
-        let margin = feather + max(2, Int(headSize * 0.15))
+        // Context around the blob for the warp and blur to draw on, plus the feather ring. A square of
+        // the cover past a camera's range has its neighbours' pixels for context (2 px of them).
+        let margin = feather + (blob.isCoverTile ? 2 : max(2, Int(headSize * 0.15)))
         let area = blob.box.expanded(by: margin, width: w, height: h)
         let rowValues = area.width * 3
         // The area's pixels, 8-bit.
