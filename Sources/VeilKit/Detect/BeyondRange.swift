@@ -103,7 +103,9 @@ public struct BeyondRangeCover: Sendable {
             let a = ground.riseAcross(x: 1 / fx)
             let b = ground.riseDown(y: (Float(y) - cy) / fy) - a * cx
             if abs(a) < 1e-9 { return b >= low && b <= high ? 0...(w - 1) : nil }
-            let (u, v) = ((low - b) / a, (high - b) / a)
+            // (Clamped before the conversion: a nearly level row's interval runs far off the frame.)
+            let (u, v) = (min(max((low - b) / a, -1), Float(w)), min(max((high - b) / a, -1), Float(w)))
+            guard !u.isNaN, !v.isNaN else { return 0...(w - 1) }
             let from = max(0, Int(min(u, v).rounded(.up))), to = min(w - 1, Int(max(u, v).rounded(.down)))
             return from <= to ? from...to : nil
         }
