@@ -118,27 +118,44 @@ public struct BeyondRangeCover: Sendable {
         // Without a ground the band is the whole frame: the last fifth of the range would be the
         // background behind everyone (a wall 3 m behind someone 1 m from a head-worn camera).
         let near = ground == nil ? Float.infinity : nearRangeFraction * range
+        // Stretches without a reading (1), and readings in the last fifth of the range (2).
         var any = false
+        var nearAny = false
         depth.metres.withUnsafeBufferPointer { z in
             candidates.withUnsafeMutableBufferPointer { c in
                 for y in first...last {
                     guard let span = columns[y] else { continue }
                     let (o, d) = (y * w, (y - top) * w)
-                    for x in span where !(z[o + x] > 0 && z[o + x] < near) {
-                        c[d + x] = 1
-                        any = true
+                    for x in span {
+                        let m = z[o + x]
+                        if !(m > 0 && m.isFinite) {
+                            c[d + x] = 1
+                            any = true
+                        } else if m >= near {
+                            c[d + x] = 2
+                            nearAny = true
+                        }
                     }
                 }
             }
         }
         guard any else { return 0 }
+        var far = nearAny ? candidates.map { $0 == 1 ? 1 : 0 } : candidates
         var kept: Int32 = 0
-        try candidates.withUnsafeMutableBufferPointer { c in
+        try far.withUnsafeMutableBufferPointer { c in
             let view = COpenCVShims_Image8(pixels: c.baseAddress!, width: Int32(w), height: Int32(rows), channels: 1, stride: w)
             try ImageOps.check { COpenCVShims_keepLargeComponents(view, Int32(minimumPixels), Int32(minimumRows), &kept, $0, $1) }
         }
         guard kept > 0 else { return 0 }
-        let grown = HeadMasker.dilate(candidates, width: w, height: rows, by: radius)
+        if nearAny {
+            // Readings in the last fifth of the range count only within a far head's size of a
+            // stretch without one: a head there broken up by noise has some of it past the range.
+            // Elsewhere the last fifth is only the far end of what the camera sees (a room's far
+            // wall, when the frame's readings set the range).
+            let reach = HeadMasker.dilate(far, width: w, height: rows, by: Int((largestHead * fy / range).rounded(.up)))
+            for i in far.indices where candidates[i] == 2 && reach[i] != 0 { far[i] = 1 }
+        }
+        let grown = HeadMasker.dilate(far, width: w, height: rows, by: radius)
         var count = 0
         mask.withUnsafeMutableBufferPointer { m in
             grown.withUnsafeBufferPointer { g in

@@ -83,6 +83,35 @@ import Testing
         #expect(score.misses.count == 1 && score.misses[0].contains("person 1 at 6.0 m"), "\(score.misses)")
     }
 
+    /// A room seen from 1.5 m up: the floor, and a wall 5 m away that sets the frame's range. The
+    /// wall's readings lie in the last fifth of that range, but with no stretch without a reading
+    /// beside them (only a stereo camera's scattered holes) it is no camera's edge: nothing is
+    /// covered. A window in the wall (no reading, 40 px) is, with the wall around it within a far
+    /// head's size and no more.
+    @Test func aRoomsFarWallIsNotTheEdgeOfTheRange() throws {
+        let (w, h) = (640, 480)
+        let k = Intrinsics(fx: 525, fy: 525, cx: 320, cy: 240)
+        var metres = [Float](repeating: 5, count: w * h)
+        for y in 241..<h {
+            let floor = 525 * 1.5 / Float(y - 240)
+            for x in 0..<w where floor < 5 { metres[y * w + x] = floor }
+        }
+        for i in stride(from: 3, to: w * h, by: 53) { metres[i] = DepthMap.noReading }
+        let ground = GroundPlane(normal: SIMD3(0, -1, 0), offset: 1.5)
+        let cover = BeyondRangeCover()
+        let depth = DepthMap(width: w, height: h, metres: metres)
+        let range = try #require(cover.range(of: depth, given: nil))
+        #expect(abs(range - 5) < 0.01)
+        var mask = [UInt8](repeating: 0, count: w * h)
+        #expect(try cover.mark(&mask, depth: depth, intrinsics: k, ground: ground, range: range) == 0)
+        for y in 200..<240 { for x in 300..<340 { metres[y * w + x] = DepthMap.noReading } }
+        let count = try cover.mark(&mask, depth: DepthMap(width: w, height: h, metres: metres), intrinsics: k, ground: ground, range: range)
+        // 27 + 2 px around the window, and a pixel more where a scattered hole touches it.
+        let side = 40 + 2 * (Int((0.25 * 525 / range).rounded(.up)) + cover.margin + 1)
+        #expect(count > 40 * 40 && count <= side * side, "\(count)")
+        #expect(mask[220 * w + 320] == HeadMasker.beyondRange && mask[220 * w + 100] == 0)
+    }
+
     /// From a camera looking 10° down the band follows the horizon down the frame.
     @Test func aTiltedCamerasBandFollowsTheGround() throws {
         let (found, score, _, _) = try Self.streetPastRange(.cover, camera: (1.6, 10, 0))
