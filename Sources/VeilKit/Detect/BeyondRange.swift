@@ -17,7 +17,7 @@ public enum BeyondRangePolicy: String, Sendable, CaseIterable, Codable {
 /// The part of a frame, seen by a real depth camera, where the head of a person standing beyond
 /// the camera's range could be: pixels without a reading (a hole or beyond range) in the band of
 /// rows that a head 0.65–2.3 m above the ground, `range` metres away or farther, projects to (and
-/// readings in the last fifth of the range, where the depth search is unreliable).
+/// readings in the last fifth of the range beside such pixels, where the depth search is unreliable).
 ///
 /// The band comes from the frame's ground plane: along a pixel's ray the height above the ground
 /// is `offset + Z·rise` at depth Z, so a head height H is reached beyond the range where
