@@ -20,14 +20,8 @@ import Testing
         }
         let scene = SynthScene(options: options, people: people, props: [])
         let rendered = SynthRenderer(scene: scene).render(frame: 1)
-        var random = SplitMix64(seed: 7)
-        func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
-        let metres = rendered.depth.map { z -> Float in
-            guard DepthMap.isMeasured(z), z <= range else { return DepthMap.noReading }
-            if uniform() < 0.02 { return DepthMap.noReading }
-            let gaussian = (-2 * logf(max(uniform(), 1e-7))).squareRoot() * cosf(2 * .pi * uniform())
-            return ((z + (0.002 + 0.0015 * z * z) * gaussian) * 1000).rounded() / 1000
-        }
+        var metres = rendered.depth
+        DepthPersonDetectorTests.degradeAsStereo(&metres, range: range, seed: 7)
         let depth = DepthMap(width: 1280, height: 720, metres: metres)
         let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/synthetic/rgb/000001.png"))
         let frame = Frame(number: 1, files: files, rgb: Raster(width: 1280, height: 720, channels: 3, samples: rendered.rgb), depth: depth, depthImage: nil)

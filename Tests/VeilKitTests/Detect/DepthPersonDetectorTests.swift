@@ -11,6 +11,20 @@ import Testing
         return SynthPerson(id: id, identity: identity, identityIndex: id - 1, startX: x, startZ: z, yaw: yaw, speed: 0, phase: 0, headTurn: 0)
     }
 
+    /// `metres` as a stereo camera gives them: nothing past `range`, 2% of pixels lost at random,
+    /// noise of 2 mm + 1.5 mm·Z², millimetre steps; the same for the same `seed`.
+    static func degradeAsStereo(_ metres: inout [Float], range: Float = 10, seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
+        for i in metres.indices {
+            let z = metres[i]
+            guard DepthMap.isMeasured(z), z <= range else { metres[i] = DepthMap.noReading; continue }
+            if uniform() < 0.02 { metres[i] = DepthMap.noReading; continue }
+            let gaussian = (-2 * logf(max(uniform(), 1e-7))).squareRoot() * cosf(2 * .pi * uniform())
+            metres[i] = ((z + (0.002 + 0.0015 * z * z) * gaussian) * 1000).rounded() / 1000
+        }
+    }
+
     /// Renders frame `number` of `scene` and finds heads in it with the depth detector: the heads,
     /// their score against the frame's ground truth, and its head ids. `alter` may change the
     /// rendered depth first (to make it a real sensor's).
@@ -71,17 +85,8 @@ import Testing
         var woman = Self.person(1, x: 0.3, z: distance, yaw: yaw, seed: seed)
         woman.identity.height = tall
         woman.identity.build = 0.85
-        var random = SplitMix64(seed: seed)
-        func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
         let (score, heads) = try Self.search(people: [woman], width: width, height: height) { _, metres in
-            guard stereo else { return }
-            for i in metres.indices {
-                let z = metres[i]
-                guard DepthMap.isMeasured(z), z <= 10 else { metres[i] = DepthMap.noReading; continue }
-                if uniform() < 0.02 { metres[i] = DepthMap.noReading; continue }
-                let gaussian = (-2 * logf(max(uniform(), 1e-7))).squareRoot() * cosf(2 * .pi * uniform())
-                metres[i] = ((z + (0.002 + 0.0015 * z * z) * gaussian) * 1000).rounded() / 1000
-            }
+            if stereo { Self.degradeAsStereo(&metres, seed: seed) }
         }
         #expect(score.total.allCovered == 1, "\(score.misses); heads at \(heads.map(\.box))")
         // Made noisy, a wall the frame's side cuts 7.5 m away gives a false head of its own (one
