@@ -56,6 +56,14 @@ public struct HeadFinder: Sendable {
         }
     }
 
+    /// The finder for `recording`: whether it has depth, and its camera's registration error and
+    /// depth range.
+    public init(for recording: Recording, kind: DetectorKind = .auto, faceModel: String? = nil,
+                beyondRange: BeyondRangePolicy = .cover) throws {
+        try self.init(kind: kind, faceModel: faceModel, hasDepth: recording.hasDepth, registrationError: recording.camera.registrationPixels,
+                      beyondRange: beyondRange, depthRange: recording.camera.depthRange)
+    }
+
     /// The heads in `frame`, and the mask to anonymize.
     ///
     /// - Throws: `VeilError` when the frame cannot be searched (the detector needs depth the frame lacks).

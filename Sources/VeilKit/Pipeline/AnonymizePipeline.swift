@@ -33,9 +33,7 @@ public final class AnonymizePipeline: @unchecked Sendable {
             throw VeilError.invalidConfiguration(path: options.output.path, reason: "the output folder lies inside the input recording \(input)")
         }
         reader = try FrameReader(recording: recording)
-        finder = try HeadFinder(kind: options.detector, faceModel: options.faceModel, hasDepth: recording.hasDepth,
-                                registrationError: recording.camera.registrationPixels, beyondRange: options.beyondRange,
-                                depthRange: recording.camera.depthRange)
+        finder = try HeadFinder(for: recording, kind: options.detector, faceModel: options.faceModel, beyondRange: options.beyondRange)
         anonymizer = HeadAnonymizer(method: options.method, strength: options.strength)
         let all = recording.frames
         let n = options.shard.count, i = options.shard.index

@@ -23,7 +23,7 @@ public enum HeadMasker {
     /// Mask value of a pixel of the band below the chin.
     public static let neck: UInt8 = 2
     /// Mask value of a pixel without depth where the head of someone beyond a real camera's range
-    /// could be (`BeyondRangeCover`): anonymized as a head is, in tiles of a far head's size.
+    /// could be (`BeyondRangeCover`): anonymized as a head is, in squares of three far heads.
     public static let beyondRange: UInt8 = 3
 
     /// The depth band around a head's depth, metres.

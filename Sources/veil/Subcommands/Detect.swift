@@ -54,9 +54,7 @@ extension VeilCommand {
         func detect(_ path: String) throws -> (HeadScore?, [Double], Int) {
             let recording = try options.open(path)
             let reader = try FrameReader(recording: recording)
-            let finder = try HeadFinder(kind: detector, faceModel: faceModel, hasDepth: recording.hasDepth,
-                                        registrationError: recording.camera.registrationPixels, beyondRange: beyondRange,
-                                        depthRange: recording.camera.depthRange)
+            let finder = try HeadFinder(for: recording, kind: detector, faceModel: faceModel, beyondRange: beyondRange)
             let frames = recording.frames
             let results = ResultSlots<(HeadScore?, Double, Int)>(count: frames.count)
             if let overlay { try FileManager.default.createDirectory(atPath: overlay, withIntermediateDirectories: true) }
