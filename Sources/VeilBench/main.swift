@@ -286,6 +286,89 @@ case "detect-depth":
         total += measure(runs: 21) { _ = DepthPersonDetector().detect(depth: depth, intrinsics: k, ground: ground) }
     }
     print(String(format: "depth detector: %.2f ms for the first 10 frames (medians of 21 runs)", total))
+case "find-heads":
+    // find-heads RECORDING: median milliseconds of the whole head search as `veil anonymize` runs it
+    // (HeadFinder.findAll: ground, hole filling, median, depth detector, masks, the cover past the
+    // range), and of its parts, over the first 10 frames summed. No decoding. On one thread OpenCV's
+    // pool may spin on the idle core: compare builds with it, and take whole runs' stage tables as
+    // the figures.
+    Allocator.keepFrameBuffers()  // as in `veil`
+    let recording = try Recording(at: URL(fileURLWithPath: String(arguments.dropFirst().first ?? ".")))
+    let reader = try FrameReader(recording: recording)
+    let finder = try HeadFinder(for: recording)
+    var totals = [String: Double](), order: [String] = []
+    func add(_ name: String, _ ms: Double) {
+        if totals[name] == nil { order.append(name) }
+        totals[name, default: 0] += ms
+    }
+    for files in recording.frames.prefix(10) {
+        let frame = try reader.read(files)
+        let k = recording.camera.intrinsics(width: frame.rgb.width, height: frame.rgb.height)
+        add("findAll (all of it)", try measure(runs: 21) { _ = try finder.findAll(in: frame, intrinsics: k) })
+        guard let depth = frame.depth else { continue }
+        var ground: GroundPlane?
+        add("  ground fit", measure(runs: 21) { ground = GroundPlane.fit(depth: depth, intrinsics: k) })
+        var search = depth
+        let holes = depth.metres.contains(DepthMap.noReading)
+        if holes {
+            var filled = depth
+            add("  hole filling", measure(runs: 21) { filled = depth.fillingSurfaceHoles(fx: Float(k.fx), fy: Float(k.fy)) })
+            add("  median 3×3", try measure(runs: 21) { search = try ImageOps.median3(filled) })
+        }
+        var detector = DepthPersonDetector()
+        if holes { detector.parameters = detector.parameters.forSensorDepth }
+        var heads: [HeadRegion] = []
+        add("  depth detector", measure(runs: 21) { heads = detector.detect(depth: search, intrinsics: k, ground: ground) })
+        var mask: [UInt8] = []
+        add("  head masks", measure(runs: 21) {
+            mask = HeadMasker.mask(heads: heads, depth: depth, intrinsics: k, width: depth.width, height: depth.height)
+        })
+        let cover = BeyondRangeCover()
+        if holes, let range = cover.range(of: depth, given: recording.camera.depthRange) {
+            add("  range", measure(runs: 21) { _ = cover.range(of: depth, given: recording.camera.depthRange) })
+            add("  cover", try measure(runs: 21) {
+                var m = mask
+                _ = try cover.mark(&m, depth: depth, intrinsics: k, ground: ground, range: range, extraMargin: 0)
+            })
+        }
+    }
+    for name in order { print(pad(name, to: 24) + String(format: "%9.2f ms for the first 10 frames", totals[name]!)) }
+case "anonymize-frames":
+    // anonymize-frames RECORDING: median milliseconds of the anonymize stage as `veil anonymize`
+    // runs it (the mask's blobs, the colour ensemble, the depth anonymizer) over the first 10
+    // frames summed, with the heads found once; and how many blobs, cover squares among them. (As
+    // for find-heads: for comparing builds.)
+    Allocator.keepFrameBuffers()  // as in `veil`
+    let recording = try Recording(at: URL(fileURLWithPath: String(arguments.dropFirst().first ?? ".")))
+    let reader = try FrameReader(recording: recording)
+    let finder = try HeadFinder(for: recording)
+    let anonymizer = HeadAnonymizer(), depthAnonymizer = DepthAnonymizer()
+    var (blobMs, colourMs, depthMs, blobCount, tiles) = (0.0, 0.0, 0.0, 0, 0)
+    for files in recording.frames.prefix(10) {
+        let frame = try reader.read(files)
+        let k = recording.camera.intrinsics(width: frame.rgb.width, height: frame.rgb.height)
+        let found = try finder.findAll(in: frame, intrinsics: k)
+        var blobs: [HeadAnonymizer.Blob] = []
+        blobMs += measure(runs: 11) {
+            blobs = HeadAnonymizer.blobs(mask: found.mask, width: frame.rgb.width, height: frame.rgb.height, coverTile: found.beyondRangeTile)
+        }
+        blobCount += blobs.count
+        tiles += blobs.filter(\.isCoverTile).count
+        colourMs += try measure(runs: 11) {
+            var rgb = frame.rgb
+            try anonymizer.apply(to: &rgb, mask: found.mask, blobs: blobs) { .seeded(1, frame: files.number, head: $0) }
+        }
+        if let image = frame.depthImage, let depth = frame.depth, let codec = reader.depthCodec {
+            depthMs += measure(runs: 11) {
+                var copy = image
+                depthAnonymizer.apply(to: &copy, depth: depth, codec: codec, mask: found.mask, blobs: blobs, intrinsics: k) {
+                    .seeded(2, frame: files.number, head: $0)
+                }
+            }
+        }
+    }
+    print(String(format: "blobs %.2f ms, colour %.2f ms, depth %.2f ms for the first 10 frames; %d blobs, %d of them cover squares",
+                 blobMs, colourMs, depthMs, blobCount, tiles))
 case "png-settings":
     // png-settings FILE.png: encode time and size of one real file (8- or 16-bit) under each PNG write setting.
     let a = Array(arguments.dropFirst())
