@@ -179,27 +179,53 @@ public struct HeadAnonymizer: Sendable {
     /// would be cut with it. Order stays deterministic: the heads' blobs, then the squares of each
     /// cover blob in scan order. `tile` 0: the plain blobs.
     public static func blobs(mask: [UInt8], width: Int, height: Int, coverTile tile: Int) -> [Blob] {
-        guard tile > 0, mask.contains(HeadMasker.beyondRange) else { return blobs(mask: mask, width: width, height: height) }
-        var heads = mask, cover = [UInt8](repeating: 0, count: mask.count)
-        for i in mask.indices where mask[i] == HeadMasker.beyondRange {
-            heads[i] = 0
-            cover[i] = 1
+        guard tile > 0 else { return blobs(mask: mask, width: width, height: height) }
+        // The heads' mask and the cover's, in one branch-free pass the compiler vectorizes.
+        var heads = [UInt8](repeating: 0, count: mask.count), cover = [UInt8](repeating: 0, count: mask.count)
+        var covered: UInt8 = 0
+        mask.withUnsafeBufferPointer { m in
+            heads.withUnsafeMutableBufferPointer { headPixels in
+                cover.withUnsafeMutableBufferPointer { coverPixels in
+                    for i in 0..<m.count {
+                        let isCover: UInt8 = m[i] == HeadMasker.beyondRange ? 1 : 0
+                        headPixels[i] = m[i] & (isCover &- 1)
+                        coverPixels[i] = isCover
+                        covered |= isCover
+                    }
+                }
+            }
         }
+        guard covered != 0 else { return blobs(mask: mask, width: width, height: height) }
         var out = blobs(mask: heads, width: width, height: height)
         for blob in blobs(mask: cover, width: width, height: height) {
             let (c0, r0) = (blob.box.x0 / tile, blob.box.y0 / tile)
             let columns = blob.box.x1 / tile - c0 + 1, rows = blob.box.y1 / tile - r0 + 1
             var cells = [[Int]](repeating: [], count: columns * rows)
-            for i in blob.pixels {
-                let (y, x) = i.quotientAndRemainder(dividingBy: width)
-                cells[(y / tile - r0) * columns + (x / tile - c0)].append(i)
-            }
-            for pixels in cells where !pixels.isEmpty {
-                var box = PixelBox(x0: Int.max, y0: pixels[0] / width, x1: Int.min, y1: pixels[pixels.count - 1] / width)
-                for i in pixels {
-                    let x = i % width
-                    box.x0 = min(box.x0, x); box.x1 = max(box.x1, x)
+            var boxes = [PixelBox](repeating: PixelBox(x0: Int.max, y0: Int.max, x1: Int.min, y1: Int.min), count: columns * rows)
+            // The blob's pixels run by run (they are in scan order), each run cut where it crosses
+            // into the next square.
+            blob.pixels.withUnsafeBufferPointer { pixels in
+                var k = 0
+                while k < pixels.count {
+                    let (y, x0) = pixels[k].quotientAndRemainder(dividingBy: width)
+                    let base = y * width, row = (y / tile - r0) * columns
+                    var end = k + 1
+                    while end < pixels.count, pixels[end] == pixels[end - 1] + 1, pixels[end] < base + width { end += 1 }
+                    var x = x0
+                    let xEnd = x0 + (end - k)
+                    while x < xEnd {
+                        let column = x / tile
+                        let stop = min(xEnd, (column + 1) * tile)
+                        let cell = row + column - c0
+                        cells[cell].append(contentsOf: (base + x)..<(base + stop))
+                        boxes[cell] = PixelBox(x0: min(boxes[cell].x0, x), y0: min(boxes[cell].y0, y),
+                                               x1: max(boxes[cell].x1, stop - 1), y1: max(boxes[cell].y1, y))
+                        x = stop
+                    }
+                    k = end
                 }
+            }
+            for (pixels, box) in zip(cells, boxes) where !pixels.isEmpty {
                 out.append(Blob(box: box, pixels: pixels, isCoverTile: true))
             }
         }
