@@ -25,7 +25,7 @@ public struct HeadAnonymizer: Sendable {
         public var box: PixelBox
         public var pixels: [Int]
         /// A square of the cover where a real camera's depth ends (`blobs(mask:width:height:coverTile:)`):
-        /// worked on at a scale where it spans 12–23 px (see `anonymize`).
+        /// worked on at a scale where it spans 12–23 px (see `anonymizeCover`).
         public var isCoverTile = false
 
         public init(box: PixelBox, pixels: [Int], isCoverTile: Bool = false) {
@@ -232,16 +232,109 @@ public struct HeadAnonymizer: Sendable {
         return out
     }
 
-    /// Anonymizes `image` in place where `mask` is set; `random(head)` gives each blob its randomness.
+    /// Anonymizes `image` in place where `mask` is set; `random(head)` gives each blob its randomness
+    /// (with the ensemble, the squares of the cover past a camera's range share the first one's).
     ///
     /// - Parameter blobs: the mask's blobs when the caller has them already (`HeadAnonymizer.blobs`).
     public func apply(to image: inout Raster<UInt8>, mask: [UInt8], blobs: [Blob]? = nil,
                       random: (Int) -> AnonymizationRandom) throws {
         precondition(image.channels == 3 && mask.count == image.pixelCount, "an RGB image and a mask of its size")
         let (w, h) = (image.width, image.height)
+        var tiles: [(index: Int, blob: Blob)] = []
         for (index, blob) in (blobs ?? Self.blobs(mask: mask, width: w, height: h)).enumerated() {
+            if blob.isCoverTile, method == .ensemble {
+                tiles.append((index, blob))
+                continue
+            }
             var rng = random(index)
             try anonymize(blob, in: &image, mask: mask, random: &rng)
+        }
+        if !tiles.isEmpty { try anonymizeCover(tiles, in: &image, mask: mask, random: random) }
+    }
+
+    /// The ensemble on the squares of the cover past a real camera's range
+    /// (`blobs(mask:width:height:coverTile:)`), all in one region, after the heads.
+    ///
+    /// The region around every square is worked on where a square spans 12–23 px (its faces, a third
+    /// of it at most, end as two or three blocks either way): there each square takes its own noise
+    /// and warp, then the region is smoothed and resampled to `strength` blocks a square as one, and
+    /// comes back to full size once. The cover's pixels take the result whole and a feather ring
+    /// outside it (not on a head) blends, as for a head. Square by square, with a patch at full size
+    /// around each, the cover of a 1280×720 stereo street frame (87 squares) took about 10 ms a frame.
+    func anonymizeCover(_ tiles: [(index: Int, blob: Blob)], in image: inout Raster<UInt8>, mask: [UInt8],
+                        random: (Int) -> AnonymizationRandom) throws {
+        let (w, h) = (image.width, image.height)
+        let side = tiles.map { max($0.blob.box.width, $0.blob.box.height) }.max() ?? 1
+        var region = tiles[0].blob.box
+        for (_, blob) in tiles {
+            region = PixelBox(x0: min(region.x0, blob.box.x0), y0: min(region.y0, blob.box.y0),
+                              x1: max(region.x1, blob.box.x1), y1: max(region.y1, blob.box.y1))
+        }
+        region = region.expanded(by: feather + 2, width: w, height: h)
+        let (rw, rh) = (region.width, region.height)
+        var pixels8 = Raster<UInt8>(width: rw, height: rh, channels: 3)
+        image.samples.withUnsafeBufferPointer { src in
+            pixels8.samples.withUnsafeMutableBufferPointer { out in
+                for y in 0..<rh {
+                    let from = ((region.y0 + y) * w + region.x0) * 3
+                    for k in 0..<(rw * 3) { out[y * rw * 3 + k] = src[from + k] }
+                }
+            }
+        }
+        let factor = max(1, side / 12)
+        let (sw, sh) = ((rw + factor - 1) / factor, (rh + factor - 1) / factor)
+        var work = Patch(factor > 1 ? try ImageOps.resize(pixels8, width: sw, height: sh, interpolation: .area) : pixels8)
+        let workHead = Float(side) / Float(factor)
+        // Each square's noise and warp, on it and one pixel of its neighbours around; one stream of
+        // randomness for them all (the secure one is read in blocks that grow as it is drawn on).
+        var rng = random(tiles[0].index)
+        for (_, blob) in tiles {
+            let x0 = max(0, (blob.box.x0 - region.x0) * sw / rw - 1), y0 = max(0, (blob.box.y0 - region.y0) * sh / rh - 1)
+            let x1 = min(sw - 1, ((blob.box.x1 + 1 - region.x0) * sw + rw - 1) / rw), y1 = min(sh - 1, ((blob.box.y1 + 1 - region.y0) * sh + rh - 1) / rh)
+            let (pw, ph) = (x1 - x0 + 1, y1 - y0 + 1)
+            var patch = Patch(width: pw, height: ph, values: [Float](repeating: 0, count: pw * ph * 3))
+            for y in 0..<ph {
+                let from = ((y0 + y) * sw + x0) * 3
+                for k in 0..<(pw * 3) { patch.values[y * pw * 3 + k] = work.values[from + k] }
+            }
+            noise.apply(&patch, headSize: workHead, random: &rng)
+            warp.apply(&patch, headSize: workHead, random: &rng)
+            for y in 0..<ph {
+                let to = ((y0 + y) * sw + x0) * 3
+                for k in 0..<(pw * 3) { work.values[to + k] = patch.values[y * pw * 3 + k] }
+            }
+        }
+        var result = work.raster()
+        try smoothing.apply(&result, headSize: workHead)
+        try resampling.apply(&result, headSize: workHead, size: (rw, rh))
+        // Composite: the cover's pixels whole; the ring outside it, where no head is, blended.
+        var cover = [UInt8](repeating: 0, count: rw * rh)
+        for y in 0..<rh {
+            for x in 0..<rw where mask[(region.y0 + y) * w + region.x0 + x] == HeadMasker.beyondRange { cover[y * rw + x] = 1 }
+        }
+        let distances = Self.chebyshevDistance(mask: cover, frameWidth: rw, area: PixelBox(x0: 0, y0: 0, x1: rw - 1, y1: rh - 1),
+                                               limit: feather + 1)
+        result.samples.withUnsafeBufferPointer { out in
+            image.samples.withUnsafeMutableBufferPointer { samples in
+                for y in 0..<rh {
+                    for x in 0..<rw {
+                        let local = y * rw + x
+                        let d = Int(distances[local])
+                        let frameIndex = (region.y0 + y) * w + region.x0 + x
+                        guard d <= feather, d == 0 || mask[frameIndex] == 0 else { continue }
+                        let (i, p) = (frameIndex * 3, local * 3)
+                        if d == 0 {
+                            samples[i] = out[p]; samples[i + 1] = out[p + 1]; samples[i + 2] = out[p + 2]
+                            continue
+                        }
+                        let alpha = 1 - Float(d) / Float(feather + 1)
+                        for c in 0..<3 {
+                            let value = alpha * Float(out[p + c]) + (1 - alpha) * Float(samples[i + c])
+                            samples[i + c] = UInt8(max(0, min(255, value.rounded())))
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -249,7 +342,8 @@ public struct HeadAnonymizer: Sendable {
         let (w, h) = (image.width, image.height)
         let headSize = Float(max(blob.box.width, blob.box.height * 3 / 4, 2))
         // Context around the blob for the warp and blur to draw on, plus the feather ring. A square of
-        // the cover past a camera's range has its neighbours' pixels for context (2 px of them).
+        // the cover past a camera's range (blurred, pixelated or filled here; the ensemble works on
+        // them in `anonymizeCover`) has its neighbours' pixels for context (2 px of them).
         let margin = feather + (blob.isCoverTile ? 2 : max(2, Int(headSize * 0.15)))
         let area = blob.box.expanded(by: margin, width: w, height: h)
         let rowValues = area.width * 3
@@ -287,11 +381,8 @@ public struct HeadAnonymizer: Sendable {
             // nothing that averaging its pixels in squares first removes, and noise, warp and blur
             // cost what they cost on a head of that size (a 300 px head, 0.5–1 m from an XR
             // headset's camera, took 19.5 ms to anonymize in all; smaller heads are worked on as before).
-            // A square of the cover past a camera's range (three far heads across) is worked on where
-            // it spans 12–23 px: its faces, a third of its size at most, end as two or three blocks
-            // either way, and the cover, 14% of a 1280×720 stereo street frame, took 64 ms a frame to
-            // anonymize at full scale in squares of two heads, 35 ms so.
-            let factor = max(1, Int(headSize) / (blob.isCoverTile ? 12 : 48))
+            // (The ensemble on the cover past a camera's range is `anonymizeCover`.)
+            let factor = max(1, Int(headSize) / 48)
             var work: Patch
             if factor > 1 {
                 let fill = mean.map { UInt8(max(0, min(255, $0.rounded()))) }

@@ -168,6 +168,49 @@ import Testing
     }
 }
 
+/// The ensemble on the cover's squares, all in one region (`HeadAnonymizer.anonymizeCover`).
+@Suite struct CoverAnonymizerTests {
+    /// A 320×120 frame of fine detail (a one-pixel checkerboard over a gradient); a strip of cover
+    /// rows 40–79 across columns 0–259, and a head at columns 262–301 touching it (as a close head
+    /// whose outline had no reading does), both anonymized with `seed` (or the head alone).
+    static func anonymize(seed: UInt64, headOnly: Bool = false) throws -> (input: Raster<UInt8>, output: Raster<UInt8>, mask: [UInt8]) {
+        let (w, h) = (320, 120)
+        var image = Raster<UInt8>(width: w, height: h, channels: 3)
+        for y in 0..<h { for x in 0..<w { for c in 0..<3 { image[x, y, c] = UInt8((x + y) % 2 == 0 ? 40 + x / 4 : 200 - y / 2) } } }
+        var mask = [UInt8](repeating: 0, count: w * h)
+        for y in 40..<80 { for x in 0..<262 { mask[y * w + x] = HeadMasker.beyondRange } }
+        for y in 30..<90 { for x in 262..<302 { mask[y * w + x] = y < 80 ? HeadMasker.head : HeadMasker.neck } }
+        let blobs = HeadAnonymizer.blobs(mask: mask, width: w, height: h, coverTile: 24).filter { !headOnly || !$0.isCoverTile }
+        var output = image
+        try HeadAnonymizer().apply(to: &output, mask: mask, blobs: blobs) { .seeded(seed, frame: 1, head: $0) }
+        return (image, output, mask)
+    }
+
+    @Test func theCoverLosesItsDetailTheHeadIsItsOwnAndTheRestIsUntouched() throws {
+        let (input, output, mask) = try Self.anonymize(seed: 1)
+        let (w, h) = (input.width, input.height)
+        // Outside the mask and its 3-pixel feather, nothing changes.
+        for y in 0..<h { for x in 0..<w where !(max(0, y - 3)...min(h - 1, y + 3)).contains(where: { yy in
+            (max(0, x - 3)...min(w - 1, x + 3)).contains { mask[yy * w + $0] != 0 }
+        }) {
+            #expect((0..<3).allSatisfy { output[x, y, $0] == input[x, y, $0] }, "(\(x), \(y))")
+        } }
+        // The checkerboard's steps of about 150 levels between neighbours are gone from the cover.
+        var step = 0, count = 0
+        for y in 42..<78 { for x in 2..<256 { step += abs(Int(output[x, y, 1]) - Int(output[x + 1, y, 1])); count += 1 } }
+        #expect(step / count < 25, "mean step between neighbours \(step / count)")
+        // The head's pixels are what anonymizing it alone gives: the cover neither overwrites nor blends them.
+        let alone = try Self.anonymize(seed: 1, headOnly: true)
+        for y in 30..<90 { for x in 262..<302 {
+            #expect((0..<3).allSatisfy { output[x, y, $0] == alone.output[x, y, $0] }, "head pixel (\(x), \(y))")
+        } }
+        // Fresh randomness: another seed, another cover.
+        let other = try Self.anonymize(seed: 2).output
+        let differing = (40..<80).flatMap { y in (0..<260).map { (y, $0) } }.filter { y, x in (0..<3).contains { output[x, y, $0] != other[x, y, $0] } }
+        #expect(differing.count * 2 > 40 * 260)
+    }
+}
+
 /// The main job on a recording as a stereo camera gives it: the heads past its range are anonymized.
 @Suite struct BeyondRangePipelineTests {
     /// Writes the street frame of `BeyondRangeTests.streetPastRange` as a generic RGB-D recording
