@@ -218,14 +218,19 @@ public final class AnonymizePipeline: @unchecked Sendable {
             // A frame nothing was anonymized in is written back as it came, less any metadata: the
             // same pixels without encoding them again (at 1280×720, depth: 6 ms of a synthetic
             // frame's, about 15 ms of a real CARLA one's; PNG colour: about 25 ms). Colour only when
-            // it is the 8-bit RGB Veil writes, so every output frame has the same format.
-            func output(_ file: [UInt8]?, to url: URL, encoding: () throws -> [UInt8]) throws -> [UInt8] {
-                if blobs.isEmpty, let file { return try PNGCodec.withoutMetadata(file, path: url.path) }
+            // it is the 8-bit RGB Veil writes, so every output frame has the same format. The depth
+            // anonymizer leaves the cover past a camera's range alone: depth with only that is copied.
+            func output(_ file: [UInt8]?, to url: URL, unchanged: Bool, encoding: () throws -> [UInt8]) throws -> [UInt8] {
+                if unchanged, let file { return try PNGCodec.withoutMetadata(file, path: url.path) }
                 return try encoding()
             }
-            var encoded = EncodedFrame(files: [(colorURL, try output(frame.colorFile, to: colorURL) { try encodeColor(frame.rgb, url: colorURL) })])
+            var encoded = EncodedFrame(files: [(colorURL, try output(frame.colorFile, to: colorURL, unchanged: blobs.isEmpty) {
+                try encodeColor(frame.rgb, url: colorURL)
+            })])
             if let depthURL, let image = frame.depthImage {
-                encoded.files.append((depthURL, try output(frame.depthFile, to: depthURL) { try PNGCodec.encode(image, settings: .forDepth(frame.depth)) }))
+                encoded.files.append((depthURL, try output(frame.depthFile, to: depthURL, unchanged: blobs.allSatisfy(\.isCoverTile)) {
+                    try PNGCodec.encode(image, settings: .forDepth(frame.depth))
+                }))
             }
             lap(.encode)
             if options.score, let truth = try FrameGroundTruth.load(recording: recording, files: files, depth: frame.depth) {

@@ -216,8 +216,9 @@ import Testing
     /// Writes the street frame of `BeyondRangeTests.streetPastRange` as a generic RGB-D recording
     /// (PNG colour, mm16 depth), anonymizes it with `policy`, and returns the rendered frame and the
     /// anonymized colour.
-    static func anonymize(_ policy: BeyondRangePolicy) throws -> (rendered: RenderedFrame, output: Raster<UInt8>, result: FrameResult) {
-        let (_, _, rendered, depth) = try BeyondRangeTests.streetPastRange(.leave)
+    static func anonymize(_ policy: BeyondRangePolicy, distances: [Float] = [6, 14, 24]) throws
+        -> (rendered: RenderedFrame, output: Raster<UInt8>, result: FrameResult, depthIn: Data, depthOut: Data) {
+        let (_, _, rendered, depth) = try BeyondRangeTests.streetPastRange(.leave, distances: distances)
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("veil-beyond-\(UUID().uuidString)")
         let out = root.appendingPathComponent("out"), input = root.appendingPathComponent("in")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -227,14 +228,16 @@ import Testing
         try Data(PNGCodec.encode(Raster(width: 1280, height: 720, channels: 3, samples: rendered.rgb)))
             .write(to: input.appendingPathComponent("rgb/000001.png"))
         let millimetres = depth.metres.map { DepthMap.isMeasured($0) ? UInt16(min(65534, ($0 * 1000).rounded())) : 0 }
-        try Data(PNGCodec.encode(Raster(width: 1280, height: 720, channels: 1, samples: millimetres)))
+        // Stored uncompressed, as Veil never writes it: a copied file and one written anew differ.
+        try Data(PNGCodec.encode(Raster(width: 1280, height: 720, channels: 1, samples: millimetres), settings: .init(level: 0, filters: 0x08, strategy: 0)))
             .write(to: input.appendingPathComponent("depth/000001.png"))
         try Data(#"{"fov": 90, "depth": "mm16"}"#.utf8).write(to: input.appendingPathComponent("camera.json"))
         var options = PipelineOptions(output: out)
         options.seed = 5
         options.beyondRange = policy
         let results = try AnonymizePipeline(recording: try Recording(at: input), options: options).run()
-        return (rendered, try ImageFile.readRGB(out.appendingPathComponent("rgb/000001.png")), try #require(results.first))
+        return (rendered, try ImageFile.readRGB(out.appendingPathComponent("rgb/000001.png")), try #require(results.first),
+                try Data(contentsOf: input.appendingPathComponent("depth/000001.png")), try Data(contentsOf: out.appendingPathComponent("depth/000001.png")))
     }
 
     /// How many of person `id`'s head pixels the output changed, of how many.
@@ -256,5 +259,20 @@ import Testing
         #expect(RunMetrics.csvRow(covered.result).contains(",\(covered.result.beyondRangePixels),"))
         let left = try Self.anonymize(.leave)
         for id: UInt16 in [2, 3] { #expect(Self.changed(id, left.rendered, left.output).changed == 0) }
+    }
+
+    /// The depth anonymizer leaves the cover alone, so a frame with nothing else to anonymize has its
+    /// depth file copied as it came (this one has no metadata to drop); the person 6 m away has
+    /// their head's depth changed, so that frame's depth is written anew (compressed).
+    @Test func depthWithOnlyTheCoverIsCopied() throws {
+        let far = try Self.anonymize(.cover, distances: [12, 14, 24])
+        #expect(far.result.heads == 0 && far.result.beyondRangePixels > 1000)
+        let copied = far.depthOut == far.depthIn  // a Bool: a failed #expect on two 1.8 MB values would diff them for minutes
+        #expect(copied)
+        let seen = [UInt16(1), 2, 3].map { Self.changed($0, far.rendered, far.output) }.filter { $0.of >= 20 }
+        #expect(seen.count >= 2 && seen.allSatisfy { $0.changed * 10 >= $0.of * 9 }, "\(seen)")
+        let near = try Self.anonymize(.cover)
+        let rewritten = near.depthOut != near.depthIn
+        #expect(near.result.heads >= 1 && rewritten)
     }
 }
