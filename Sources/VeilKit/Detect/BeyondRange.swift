@@ -30,9 +30,11 @@ public struct BeyondRangeCover: Sendable {
     /// less a head) to the tallest head top the depth search takes.
     public var lowestHead: Float = 0.65
     public var highestHead: Float = 2.3
-    /// The least pixels and rows a stretch without a reading spans to be covered.
-    public var minimumPixels = 16
-    public var minimumRows = 4
+    /// The least pixels and rows a stretch without a reading spans to be covered: more than the
+    /// scattered pixels a camera loses at random, as little as the holes dark hair leaves in a head
+    /// at the range's edge (`WallAtTheRangesEdgeTests`; 16 px over 4 rows missed them).
+    public var minimumPixels = 6
+    public var minimumRows = 2
     /// Pixels the cover grows by into readings around it (a far head's outline gets readings of
     /// the background mixed in, or stray near ones).
     public var margin = 2
