@@ -314,28 +314,7 @@ public struct HeadAnonymizer: Sendable {
         }
         let distances = Self.chebyshevDistance(mask: cover, frameWidth: rw, area: PixelBox(x0: 0, y0: 0, x1: rw - 1, y1: rh - 1),
                                                limit: feather + 1)
-        result.samples.withUnsafeBufferPointer { out in
-            image.samples.withUnsafeMutableBufferPointer { samples in
-                for y in 0..<rh {
-                    for x in 0..<rw {
-                        let local = y * rw + x
-                        let d = Int(distances[local])
-                        let frameIndex = (region.y0 + y) * w + region.x0 + x
-                        guard d <= feather, d == 0 || mask[frameIndex] == 0 else { continue }
-                        let (i, p) = (frameIndex * 3, local * 3)
-                        if d == 0 {
-                            samples[i] = out[p]; samples[i + 1] = out[p + 1]; samples[i + 2] = out[p + 2]
-                            continue
-                        }
-                        let alpha = 1 - Float(d) / Float(feather + 1)
-                        for c in 0..<3 {
-                            let value = alpha * Float(out[p + c]) + (1 - alpha) * Float(samples[i + c])
-                            samples[i + c] = UInt8(max(0, min(255, value.rounded())))
-                        }
-                    }
-                }
-            }
-        }
+        Self.composite(result, into: &image, area: region, distances: distances, feather: feather) { mask[$0] == 0 }
     }
 
     func anonymize(_ blob: Blob, in image: inout Raster<UInt8>, mask: [UInt8], random: inout AnonymizationRandom) throws {
@@ -420,6 +399,15 @@ public struct HeadAnonymizer: Sendable {
         }
         // Composite: mask pixels whole; the feather ring outside the mask blended; the rest untouched.
         let distances = Self.chebyshevDistance(mask: mask, frameWidth: w, area: area, limit: feather + 1)
+        Self.composite(result, into: &image, area: area, distances: distances, feather: feather) { _ in true }
+    }
+
+    /// Writes `result`, the method's output over `area`, into `image`: whole where `distances` (each
+    /// area pixel's chessboard distance to the mask) is 0, blended from result to original over the
+    /// `feather` ring where `ring` takes the pixel (its index in the frame), untouched elsewhere.
+    static func composite(_ result: Raster<UInt8>, into image: inout Raster<UInt8>, area: PixelBox, distances: [UInt8], feather: Int,
+                          ring: (Int) -> Bool) {
+        let w = image.width
         result.samples.withUnsafeBufferPointer { out in
             image.samples.withUnsafeMutableBufferPointer { samples in
                 distances.withUnsafeBufferPointer { distance in
@@ -433,6 +421,7 @@ public struct HeadAnonymizer: Sendable {
                                 samples[i] = out[p]; samples[i + 1] = out[p + 1]; samples[i + 2] = out[p + 2]
                                 continue
                             }
+                            guard ring(y * w + x) else { continue }
                             let alpha = 1 - Float(d) / Float(feather + 1)
                             for c in 0..<3 {
                                 let value = alpha * Float(out[p + c]) + (1 - alpha) * Float(samples[i + c])
