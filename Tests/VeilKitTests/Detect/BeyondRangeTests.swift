@@ -221,7 +221,7 @@ import Testing
 /// The ensemble on the cover's squares, all in one region (`HeadAnonymizer.anonymizeCover`).
 @Suite struct CoverAnonymizerTests {
     /// A 320×120 frame of fine detail (a one-pixel checkerboard over a gradient); a strip of cover
-    /// rows 40–79 across columns 0–259, and a head at columns 262–301 touching it (as a close head
+    /// rows 40–79 across columns 0–261, and a head at columns 262–301 touching it (as a close head
     /// whose outline had no reading does), both anonymized with `seed` (or the head alone).
     static func anonymize(seed: UInt64, headOnly: Bool = false) throws -> (input: Raster<UInt8>, output: Raster<UInt8>, mask: [UInt8]) {
         let (w, h) = (320, 120)
@@ -264,8 +264,8 @@ import Testing
 /// The main job on a recording as a stereo camera gives it: the heads past its range are anonymized.
 @Suite struct BeyondRangePipelineTests {
     /// Writes the street frame of `BeyondRangeTests.streetPastRange` as a generic RGB-D recording
-    /// (PNG colour, mm16 depth), anonymizes it with `policy`, and returns the rendered frame and the
-    /// anonymized colour.
+    /// (PNG colour, mm16 depth; people at `distances`), anonymizes it with `policy`, and returns the
+    /// rendered frame, the anonymized colour, the frame's result, and the depth file in and out.
     static func anonymize(_ policy: BeyondRangePolicy, distances: [Float] = [6, 14, 24]) throws
         -> (rendered: RenderedFrame, output: Raster<UInt8>, result: FrameResult, depthIn: Data, depthOut: Data) {
         let (_, _, rendered, depth) = try BeyondRangeTests.streetPastRange(.leave, distances: distances)
