@@ -183,41 +183,24 @@ func rgbdCamera(from source: URL, to out: URL, maxRange: Float) throws {
     camera.carlaVersion = nil
     try FileIO.writeAtomically(try SynthWriter.json(camera), to: out.appendingPathComponent("camera.json"))
     var random = SplitMix64(seed: 0xD435)
-    func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
-    func gaussian() -> Float { (-2 * logf(max(uniform(), 1e-7))).squareRoot() * cosf(2 * .pi * uniform()) }
     // Each effect can be scaled from the environment (RS_DROP, RS_DARK, RS_EDGE, RS_NOISE) to see what it costs.
     // RS_SHIFT=DX,DY puts the depth DX pixels right of and DY below the colour (a registration error).
+    // RS_QUANT=FB rounds depth to 1/8 px of disparity for a focal length × baseline of FB px·m.
     let env = ProcessInfo.processInfo.environment
-    let pr = env["RS_DROP"].flatMap(Float.init) ?? 0.02, pd = env["RS_DARK"].flatMap(Float.init) ?? 0.6
-    let pe = env["RS_EDGE"].flatMap(Float.init) ?? 0.7, kn = env["RS_NOISE"].flatMap(Float.init) ?? 1
+    var model = RGBDCameraModel(range: maxRange)
+    model.drop = env["RS_DROP"].flatMap(Float.init) ?? model.drop
+    model.dark = env["RS_DARK"].flatMap(Float.init) ?? model.dark
+    model.edge = env["RS_EDGE"].flatMap(Float.init) ?? model.edge
+    model.noise = env["RS_NOISE"].flatMap(Float.init) ?? model.noise
+    model.quantum = env["RS_QUANT"].flatMap(Float.init)
     let shift = (env["RS_SHIFT"] ?? "0,0").split(separator: ",").compactMap { Int($0) }
-    // RS_QUANT=FB quantizes depth as a structured-light or stereo camera's disparity does: to
-    // 1/8 px of disparity for a focal length × baseline of FB px·m (a Kinect v1's is about 43.5:
-    // steps of 1.1 cm at 2 m, 4.6 cm at 4 m, 18 cm at 8 m).
-    let quantum = env["RS_QUANT"].flatMap(Float.init)
     guard shift.count == 2 else { FileHandle.standardError.write(Data("RS_SHIFT takes DX,DY in pixels\n".utf8)); exit(64) }
+    model.shift = (shift[0], shift[1])
     for files in recording.frames {
         let frame = try reader.read(files)
         guard let depth = frame.depth else { continue }
         let (w, h) = (depth.width, depth.height)
-        var metres = depth.metres
-        for y in 0..<h {
-            for x in 0..<w {
-                let i = y * w + x
-                // The scene point the depth sensor sees here (the frame's edge pixels repeated).
-                let (sx, sy) = (min(w - 1, max(0, x - shift[0])), min(h - 1, max(0, y - shift[1])))
-                let s = sy * w + sx
-                let z = depth.metres[s]
-                guard DepthMap.isMeasured(z), z <= maxRange else { metres[i] = DepthMap.noReading; continue }
-                let r = Float(frame.rgb[sx, sy, 0]), g = Float(frame.rgb[sx, sy, 1]), b = Float(frame.rgb[sx, sy, 2])
-                let dark = 0.299 * r + 0.587 * g + 0.114 * b < 45
-                // Stereo shadow: the far side of an occluding edge has no match.
-                let edge = sx > 0 && DepthMap.isMeasured(depth.metres[s - 1]) && z - depth.metres[s - 1] > 0.3
-                if uniform() < pr || dark && uniform() < pd || edge && uniform() < pe { metres[i] = DepthMap.noReading; continue }
-                metres[i] = z + kn * (0.002 + 0.0015 * z * z) * gaussian()
-                if let fb = quantum, metres[i] > 0 { metres[i] = fb / max(0.125, (8 * fb / metres[i]).rounded() / 8) }
-            }
-        }
+        let metres = model.degrade(depth.metres, colour: frame.rgb.samples, width: w, height: h, random: &random)
         let name = String(format: "%06d", files.number)
         try FileIO.writeAtomically(try JPEGCodec.encode(frame.rgb, quality: 90), to: out.appendingPathComponent("rgb/\(name).jpg"))
         let png = DepthCodec(encoding: .mm16).encode(DepthMap(width: w, height: h, metres: metres))

@@ -169,9 +169,9 @@ import Testing
 }
 
 /// A man standing 5–9 m from an 800×600 camera 1.6 m up, 0.3–0.8 m before a wall (6 × 3 m),
-/// with depth as `VeilBench rgbd-camera` makes a stereo camera's (10 m range; 2% of pixels, 60% of
-/// dark ones and 70% of an occluding edge's far side lost; noise 2 mm + 1.5 mm·Z²): the score of
-/// what the finder covers, and how many pixels the cover past the range took.
+/// with depth as a stereo camera gives it (`RGBDCameraModel`, as `VeilBench rgbd-camera`: 10 m
+/// range; 2% of pixels, 60% of dark ones and 70% of an occluding edge's far side lost; noise 2 mm +
+/// 1.5 mm·Z²): the score of what the finder covers, and how many pixels the cover past the range took.
 @Suite struct WallAtTheRangesEdgeTests {
     static func scene(gap: Float, distance d: Float, seed: Int, cover: BeyondRangeCover = BeyondRangeCover()) throws -> (score: HeadScore, coverPixels: Int) {
         var options = SynthOptions()
@@ -181,19 +181,8 @@ import Testing
         let scene = SynthScene(options: options, people: [person], props: [wall])
         let frame = SynthRenderer(scene: scene).render(frame: 1)
         var random = SplitMix64(seed: UInt64(seed) * 977 + UInt64(d * 10))
-        func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
-        func gaussian() -> Float { (-2 * logf(max(uniform(), 1e-7))).squareRoot() * cosf(2 * .pi * uniform()) }
         let (w, h) = (800, 600)
-        var metres = frame.depth
-        for y in 0..<h { for x in 0..<w {
-            let i = y * w + x, z = frame.depth[i]
-            guard DepthMap.isMeasured(z), z <= 10 else { metres[i] = DepthMap.noReading; continue }
-            let r = Float(frame.rgb[i * 3]), g = Float(frame.rgb[i * 3 + 1]), b = Float(frame.rgb[i * 3 + 2])
-            let dark = 0.299 * r + 0.587 * g + 0.114 * b < 45
-            let edge = x > 0 && DepthMap.isMeasured(frame.depth[i - 1]) && z - frame.depth[i - 1] > 0.3
-            if uniform() < 0.02 || dark && uniform() < 0.6 || edge && uniform() < 0.7 { metres[i] = DepthMap.noReading; continue }
-            metres[i] = z + (0.002 + 0.0015 * z * z) * gaussian()
-        } }
+        let metres = RGBDCameraModel(range: 10).degrade(frame.depth, colour: frame.rgb, width: w, height: h, random: &random)
         let files = FrameFiles(number: 1, color: URL(fileURLWithPath: "/synthetic/rgb/000001.png"))
         var finder = try HeadFinder(kind: .depth)
         finder.beyondRangeCover = cover
