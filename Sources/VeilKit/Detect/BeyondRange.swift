@@ -55,10 +55,10 @@ public struct BeyondRangeCover: Sendable {
 
     /// The side, pixels, of the squares the cover is anonymized in
     /// (`HeadAnonymizer.blobs(mask:width:height:coverTile:)`): three heads as large as one just past
-    /// `range` (16–96 px). Each square goes through the ensemble as a head of its size, resampled to
-    /// 7 blocks, so a face in it ends as two or three blocks. Squares of two heads took 35 ms a frame
-    /// to anonymize on a 1280×720 street as a stereo camera gives it (a strip of 123,000 pixels
-    /// covered), of three 19.5 ms.
+    /// `range` (16–96 px). Each square takes the ensemble's noise and warp as a head of its size and
+    /// is resampled to `strength` blocks (`HeadAnonymizer.anonymizeCover`), so a face in it ends as
+    /// two or three blocks. (Anonymized square by square at full size, squares of two heads had taken
+    /// 35 ms a frame on a 1280×720 street as a stereo camera gives it, of three 19.5 ms.)
     public func tile(range: Float, fy: Float) -> Int {
         min(96, max(16, Int((3 * largestHead * fy / range).rounded(.up))))
     }
