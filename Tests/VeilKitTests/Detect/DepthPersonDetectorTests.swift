@@ -1244,6 +1244,27 @@ import Testing
         #expect(mask[71 * w + 45] == HeadMasker.neck && mask[71 * w + 46] == HeadMasker.neck && mask[71 * w + 47] == HeadMasker.neck)
         #expect(mask[71 * w + 48] == 0 && mask[72 * w + 45] == 0)
     }
+
+    @Test func belowTheWindowTheMarginTakesOnlyHolesThatJoinTheMask() throws {
+        // A head 0.5 m away at fy = 600 (a margin of 14 px) over a shirt a real camera left lone
+        // holes in, below the window: they lie within the margin but apart from the mask, and had
+        // each been a blob anonymized as a head of its own. A hole just below the window, and a
+        // hole beside it, join the mask and stay in it.
+        let (w, h) = (200, 200)
+        var metres = [Float](repeating: 10, count: w * h)
+        for y in 20..<200 { for x in 40..<160 { metres[y * w + x] = 0.5 } }
+        let lone = [(60, 130), (100, 133), (140, 126), (80, 127)]
+        for (x, y) in lone { metres[y * w + x] = DepthMap.noReading }
+        metres[121 * w + 90] = DepthMap.noReading; metres[121 * w + 91] = DepthMap.noReading
+        metres[122 * w + 91] = DepthMap.noReading
+        let head = HeadRegion(box: PixelBox(x0: 50, y0: 20, x1: 150, y1: 120), depth: 0.5, person: PixelBox(x0: 40, y0: 20, x1: 159, y1: 199),
+                              source: "test", narrowFromRow: 90, narrowHalfWidth: 40)
+        let mask = HeadMasker.mask(heads: [head], depth: DepthMap(width: w, height: h, metres: metres),
+                                   intrinsics: Intrinsics(fx: 600, fy: 600, cx: 100, cy: 100), width: w, height: h)
+        for (x, y) in lone { #expect(mask[y * w + x] == 0, "lone hole at (\(x), \(y))") }
+        #expect(mask[121 * w + 90] == HeadMasker.neck && mask[121 * w + 91] == HeadMasker.neck && mask[122 * w + 91] == HeadMasker.neck)
+        #expect(HeadAnonymizer.blobs(mask: mask, width: w, height: h).count == 1)
+    }
 }
 
 @Suite struct HoleFillingTests {
