@@ -257,6 +257,45 @@ import Testing
         }
     }
 
+    /// The composite takes the result whole at distance 0, blends it over the feather ring where the
+    /// ring test takes the pixel, and leaves the rest: pixel by pixel as the rule says, on areas
+    /// whose distances come in long stretches (which it copies or skips eight at a time) and short.
+    @Test(arguments: [1, 9, 40])
+    func compositeTakesBlendsAndLeavesByDistance(stretch: Int) throws {
+        var rng = SplitMix64(seed: UInt64(stretch))
+        let (w, h, feather) = (61, 23, 3)
+        let area = PixelBox(x0: 4, y0: 2, x1: 57, y1: 20)
+        let original = Raster<UInt8>(width: w, height: h, channels: 3, samples: (0..<(w * h * 3)).map { _ in UInt8(rng.next() % 256) })
+        let result = Raster<UInt8>(width: area.width, height: area.height, channels: 3,
+                                   samples: (0..<(area.area * 3)).map { _ in UInt8(rng.next() % 256) })
+        var distances = [UInt8](repeating: 0, count: area.area)
+        var value = UInt8(0)
+        for i in distances.indices {
+            if i % stretch == 0 || rng.next() % 50 == 0 { value = UInt8(rng.next() % UInt64(feather + 2)) }
+            distances[i] = value
+        }
+        let ring: (Int) -> Bool = { $0 % 5 != 0 }
+        var image = original
+        HeadAnonymizer.composite(result, into: &image, area: area, distances: distances, feather: feather, ring: ring)
+        for y in 0..<h {
+            for x in 0..<w {
+                let i = (y * w + x) * 3
+                var expected = Array(original.samples[i..<(i + 3)])
+                if area.contains(x: x, y: y) {
+                    let local = (y - area.y0) * area.width + x - area.x0
+                    let d = Int(distances[local]), out = Array(result.samples[(local * 3)..<(local * 3 + 3)])
+                    if d == 0 {
+                        expected = out
+                    } else if d <= feather, ring(y * w + x) {
+                        let alpha = 1 - Float(d) / Float(feather + 1)
+                        expected = (0..<3).map { UInt8((alpha * Float(out[$0]) + (1 - alpha) * Float(expected[$0])).rounded()) }
+                    }
+                }
+                #expect(Array(image.samples[i..<(i + 3)]) == expected, "(\(x), \(y))")
+            }
+        }
+    }
+
     @Test func freshRandomnessEveryFrame() throws {
         let (original, mask) = Self.scene()
         var a = original, b = original
