@@ -90,8 +90,9 @@ public struct HeadAnonymizer: Sendable {
     }
 
     /// `d[x] = min(d[x], max(k, a[x]))` for `count` bytes: a distance `k` away from one of `a`'s
-    /// (whose pixels on the mask are 0), over raw pointers the compiler vectorizes.
-    @inline(__always) static func lowerToDistance(_ d: UnsafeMutablePointer<UInt8>, from a: UnsafePointer<UInt8>, _ k: UInt8, count: Int) {
+    /// (whose pixels on the mask are 0), over raw pointers the compiler vectorizes. Not inlined:
+    /// inlined into the cover's anonymizer, the loop had been left byte by byte.
+    @inline(never) static func lowerToDistance(_ d: UnsafeMutablePointer<UInt8>, from a: UnsafePointer<UInt8>, _ k: UInt8, count: Int) {
         for x in 0..<count { d[x] = min(d[x], max(k, a[x])) }
     }
 
@@ -281,15 +282,7 @@ public struct HeadAnonymizer: Sendable {
         }
         region = region.expanded(by: feather + 2, width: w, height: h)
         let (rw, rh) = (region.width, region.height)
-        var pixels8 = Raster<UInt8>(width: rw, height: rh, channels: 3)
-        image.samples.withUnsafeBufferPointer { src in
-            pixels8.samples.withUnsafeMutableBufferPointer { out in
-                for y in 0..<rh {
-                    let from = ((region.y0 + y) * w + region.x0) * 3
-                    for k in 0..<(rw * 3) { out[y * rw * 3 + k] = src[from + k] }
-                }
-            }
-        }
+        let pixels8 = image.cropped(to: region)
         let factor = max(1, side / 12)
         let (sw, sh) = ((rw + factor - 1) / factor, (rh + factor - 1) / factor)
         var work = Patch(factor > 1 ? try ImageOps.resize(pixels8, width: sw, height: sh, interpolation: .area) : pixels8)
@@ -302,15 +295,23 @@ public struct HeadAnonymizer: Sendable {
             let x1 = min(sw - 1, ((blob.box.x1 + 1 - region.x0) * sw + rw - 1) / rw), y1 = min(sh - 1, ((blob.box.y1 + 1 - region.y0) * sh + rh - 1) / rh)
             let (pw, ph) = (x1 - x0 + 1, y1 - y0 + 1)
             var patch = Patch(width: pw, height: ph, values: [Float](repeating: 0, count: pw * ph * 3))
-            for y in 0..<ph {
-                let from = ((y0 + y) * sw + x0) * 3
-                for k in 0..<(pw * 3) { patch.values[y * pw * 3 + k] = work.values[from + k] }
+            work.values.withUnsafeBufferPointer { from in
+                patch.values.withUnsafeMutableBufferPointer { to in
+                    for y in 0..<ph {
+                        let (f, t) = (((y0 + y) * sw + x0) * 3, y * pw * 3)
+                        UnsafeMutableBufferPointer(rebasing: to[t..<(t + pw * 3)]).update(fromContentsOf: UnsafeBufferPointer(rebasing: from[f..<(f + pw * 3)]))
+                    }
+                }
             }
             noise.apply(&patch, headSize: workHead, random: &rng)
             warp.apply(&patch, headSize: workHead, random: &rng)
-            for y in 0..<ph {
-                let to = ((y0 + y) * sw + x0) * 3
-                for k in 0..<(pw * 3) { work.values[to + k] = patch.values[y * pw * 3 + k] }
+            patch.values.withUnsafeBufferPointer { from in
+                work.values.withUnsafeMutableBufferPointer { to in
+                    for y in 0..<ph {
+                        let (f, t) = (y * pw * 3, ((y0 + y) * sw + x0) * 3)
+                        UnsafeMutableBufferPointer(rebasing: to[t..<(t + pw * 3)]).update(fromContentsOf: UnsafeBufferPointer(rebasing: from[f..<(f + pw * 3)]))
+                    }
+                }
             }
         }
         var result = work.raster()
@@ -318,8 +319,13 @@ public struct HeadAnonymizer: Sendable {
         try resampling.apply(&result, headSize: workHead, size: (rw, rh))
         // Composite: the cover's pixels whole; the ring outside it, where no head is, blended.
         var cover = [UInt8](repeating: 0, count: rw * rh)
-        for y in 0..<rh {
-            for x in 0..<rw where mask[(region.y0 + y) * w + region.x0 + x] == HeadMasker.beyondRange { cover[y * rw + x] = 1 }
+        mask.withUnsafeBufferPointer { m in
+            cover.withUnsafeMutableBufferPointer { c in
+                for y in 0..<rh {
+                    let from = (region.y0 + y) * w + region.x0
+                    for x in 0..<rw { c[y * rw + x] = m[from + x] == HeadMasker.beyondRange ? 1 : 0 }
+                }
+            }
         }
         let distances = Self.chebyshevDistance(mask: cover, frameWidth: rw, area: PixelBox(x0: 0, y0: 0, x1: rw - 1, y1: rh - 1),
                                                limit: feather + 1)
@@ -334,18 +340,8 @@ public struct HeadAnonymizer: Sendable {
         // them in `anonymizeCover`) has its neighbours' pixels for context (2 px of them).
         let margin = feather + (blob.isCoverTile ? 2 : max(2, Int(headSize * 0.15)))
         let area = blob.box.expanded(by: margin, width: w, height: h)
-        let rowValues = area.width * 3
         // The area's pixels, 8-bit.
-        var pixels8 = Raster<UInt8>(width: area.width, height: area.height, channels: 3)
-        image.samples.withUnsafeBufferPointer { src in
-            pixels8.samples.withUnsafeMutableBufferPointer { out in
-                for y in area.y0...area.y1 {
-                    let from = (y * w + area.x0) * 3, to = (y - area.y0) * rowValues
-                    UnsafeMutableBufferPointer(rebasing: out[to..<(to + rowValues)])
-                        .update(fromContentsOf: UnsafeBufferPointer(rebasing: src[from..<(from + rowValues)]))
-                }
-            }
-        }
+        var pixels8 = image.cropped(to: area)
         // The method's result over `area`, 8-bit.
         var result: Raster<UInt8>
         switch method {

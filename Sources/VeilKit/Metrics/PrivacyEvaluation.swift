@@ -144,11 +144,11 @@ public struct PrivacyEvaluation: Sendable {
                     gallery[person.identity] = Crop(identity: person.identity, frame: files.number, box: box, descriptor: clean)
                 }
                 let headPixels = Self.headMask(truthHeads, box: box, id: person.id)
-                let originalCrop = Self.crop(frame.rgb, box)
+                let originalCrop = frame.rgb.cropped(to: box)
                 for (name, image) in versions {
                     guard let d = HeadDescriptor(image: image, box: window.box, keep: window.keep) else { continue }
                     probes[name, default: []].append(Crop(identity: person.identity, frame: files.number, box: box, descriptor: d))
-                    let anonymizedCrop = Self.crop(image, box)
+                    let anonymizedCrop = image.cropped(to: box)
                     let sigma = Double(Float(max(box.width, box.height * 3 / 4)) * (name == "blur" ? 0.12 : 0.06))
                     for attack in RestorationAttack.allCases {
                         let restored = try attack.apply(anonymizedCrop, blurSigma: sigma)
@@ -162,7 +162,7 @@ public struct PrivacyEvaluation: Sendable {
                 // Utility: the head's mean colour before and after.
                 var before = [Double](repeating: 0, count: 3), after = [Double](repeating: 0, count: 3)
                 var n = 0
-                let anonymizedCrop = Self.crop(anonymizedFrame.rgb, box)
+                let anonymizedCrop = anonymizedFrame.rgb.cropped(to: box)
                 for i in 0..<headPixels.count where headPixels[i] {
                     for c in 0..<3 {
                         before[c] += Double(originalCrop.samples[i * 3 + c])
@@ -265,15 +265,6 @@ public struct PrivacyEvaluation: Sendable {
             let dx = (Float(x) - centre.x) / radius, dy = (Float(y) - centre.y) / radius
             return dx * dx + dy * dy <= 1
         })
-    }
-
-    static func crop(_ image: Raster<UInt8>, _ box: PixelBox) -> Raster<UInt8> {
-        var out = Raster<UInt8>(width: box.width, height: box.height, channels: 3)
-        for y in 0..<box.height {
-            let src = ((box.y0 + y) * image.width + box.x0) * 3
-            out.samples.replaceSubrange((y * box.width * 3)..<((y + 1) * box.width * 3), with: image.samples[src..<(src + box.width * 3)])
-        }
-        return out
     }
 
     static func headMask(_ heads: Raster<UInt16>, box: PixelBox, id: Int) -> [Bool] {

@@ -39,6 +39,24 @@ public struct Raster<Sample: FixedWidthInteger & UnsignedInteger & Sendable>: Se
         get { samples[(y * width + x) * channels + c] }
         set { samples[(y * width + x) * channels + c] = newValue }
     }
+
+    /// The pixels of `box` (which lies inside the image), row by row.
+    public func cropped(to box: PixelBox) -> Raster {
+        precondition(box.x0 >= 0 && box.y0 >= 0 && box.x1 < width && box.y1 < height && box.x0 <= box.x1 && box.y0 <= box.y1,
+                     "a box inside the image")
+        let rowValues = box.width * channels
+        var out = Raster(width: box.width, height: box.height, channels: channels)
+        samples.withUnsafeBufferPointer { src in
+            out.samples.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<box.height {
+                    let from = ((box.y0 + y) * width + box.x0) * channels
+                    UnsafeMutableBufferPointer(rebasing: dst[(y * rowValues)..<((y + 1) * rowValues)])
+                        .update(fromContentsOf: UnsafeBufferPointer(rebasing: src[from..<(from + rowValues)]))
+                }
+            }
+        }
+        return out
+    }
 }
 
 extension Raster where Sample == UInt8 {
