@@ -259,20 +259,38 @@ public struct DepthPersonDetector: Sendable {
             if length > 0.5 { ahead = level / length }
         }
         @inline(__always) func distance(_ x: Int, _ y: Int, _ m: Float) -> Float { (k.point(x: x, y: y, depth: m) * ahead).sum() }
+        // How far ahead each region pixel lies, once for all the heads (the same sums as `distance`,
+        // with each column's and row's part of `Intrinsics.point` worked out once): a facade's
+        // region behind people close by spans most of the frame. `measured`: 0 where the pixel is
+        // not the region's or has no reading (in no layer).
+        var along = [Float](repeating: 0, count: region.bits.count), measured = [UInt8](repeating: 0, count: region.bits.count)
+        let columns = (0..<box.width).map { c in (Float(box.x0 + c) - Float(k.cx)) / Float(k.fx) }
+        depth.metres.withUnsafeBufferPointer { metres in
+            region.bits.withUnsafeBufferPointer { bits in
+                along.withUnsafeMutableBufferPointer { along in
+                    measured.withUnsafeMutableBufferPointer { measured in
+                        for r in 0..<box.height {
+                            let across = (Float(box.y0 + r) - Float(k.cy)) / Float(k.fy)
+                            for c in 0..<box.width where bits[r * box.width + c] != 0 {
+                                let m = metres[(box.y0 + r) * w + box.x0 + c]
+                                guard m > 0 else { continue }
+                                along[r * box.width + c] = (SIMD3<Float>(columns[c] * m, across * m, m) * ahead).sum()
+                                measured[r * box.width + c] = 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
         var layers: [(layer: Region, head: HeadRegion)] = []
         for head in heads {
             guard let za = head.depth else { continue }
             let d = distance((head.box.x0 + head.box.x1) / 2, Self.headTopRow(of: head, at: za, fy: Float(k.fy)), za)
-            // How far beyond the head each region pixel lies (0 where not measured: in no layer).
-            var beyond = [Float](repeating: 0, count: region.bits.count)
-            for r in 0..<box.height {
-                for c in 0..<box.width where region.bits[r * box.width + c] != 0 {
-                    let m = depth.metres[(box.y0 + r) * w + box.x0 + c]
-                    if m > 0 { beyond[r * box.width + c] = distance(box.x0 + c, box.y0 + r, m) - d }
-                }
-            }
             for side: Float in [-1, 1] {
-                @inline(__always) func isInLayer(_ r: Int, _ c: Int) -> Bool { side * beyond[r * box.width + c] > parameters.layerGap }
+                @inline(__always) func isInLayer(_ r: Int, _ c: Int) -> Bool {
+                    let i = r * box.width + c
+                    return measured[i] != 0 && side * (along[i] - d) > parameters.layerGap
+                }
                 var (x0, y0, x1, y1) = (Int.max, Int.max, -1, -1)
                 for r in 0..<box.height {
                     for c in 0..<box.width where isInLayer(r, c) {
