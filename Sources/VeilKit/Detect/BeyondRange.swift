@@ -121,8 +121,8 @@ public struct BeyondRangeCover: Sendable {
         // background behind everyone (a wall 3 m behind someone 1 m from a head-worn camera).
         let near = ground == nil ? Float.infinity : nearRangeFraction * range
         // Stretches without a reading (1), and readings in the last fifth of the range (2).
-        var any = false
-        var nearAny = false
+        // (Branch-free: a real camera's holes come and go pixel by pixel.)
+        var (any, nearAny): (UInt8, UInt8) = (0, 0)
         depth.metres.withUnsafeBufferPointer { z in
             candidates.withUnsafeMutableBufferPointer { c in
                 for y in first...last {
@@ -130,29 +130,27 @@ public struct BeyondRangeCover: Sendable {
                     let (o, d) = (y * w, (y - top) * w)
                     for x in span {
                         let m = z[o + x]
-                        if !(m > 0 && m.isFinite) {
-                            c[d + x] = 1
-                            any = true
-                        } else if m >= near {
-                            c[d + x] = 2
-                            nearAny = true
-                        }
+                        let missing: UInt8 = m > 0 && m.isFinite ? 0 : 1
+                        let isNear: UInt8 = m >= near ? 2 &- 2 &* missing : 0
+                        c[d + x] = missing | isNear
+                        any |= missing
+                        nearAny |= isNear
                     }
                 }
             }
         }
-        guard any else { return 0 }
+        guard any != 0 else { return 0 }
         // (The loops over the band's pixels below are written branch-free over raw buffers, which the
         // compiler vectorizes: `map` and conditional loops were three quarters of this function.)
         var far = candidates
-        if nearAny { far.withUnsafeMutableBufferPointer { f in for i in 0..<f.count { f[i] &= 1 } } }  // 0, 1, 2 → 0, 1, 0
+        if nearAny != 0 { far.withUnsafeMutableBufferPointer { f in for i in 0..<f.count { f[i] &= 1 } } }  // 0, 1, 2 → 0, 1, 0
         var kept: Int32 = 0
         try far.withUnsafeMutableBufferPointer { c in
             let view = COpenCVShims_Image8(pixels: c.baseAddress!, width: Int32(w), height: Int32(rows), channels: 1, stride: w)
             try ImageOps.check { COpenCVShims_keepLargeComponents(view, Int32(minimumPixels), Int32(minimumRows), &kept, $0, $1) }
         }
         guard kept > 0 else { return 0 }
-        if nearAny {
+        if nearAny != 0 {
             // Readings in the last fifth of the range count only within a far head's size of a
             // stretch without one: a head there broken up by noise has some of it past the range.
             // Elsewhere the last fifth is only the far end of what the camera sees (a room's far
