@@ -38,8 +38,8 @@ public struct HeadAnonymizer: Sendable {
     /// Chessboard distance (in pixels, capped at `limit`) from every pixel of `area` to the nearest
     /// mask pixel in it. Every mask pixel in `area` counts, a neighbouring head's too.
     ///
-    /// Separably: along each row, the distance to that row's nearest mask pixel, the least over
-    /// the columns `dx` < `limit` left and right of `dx` where that pixel is on the mask; then each
+    /// Separably: along each row, the distance to that row's nearest mask pixel, the least `dx` <
+    /// `limit` for which the pixel `dx` to the left or right is on the mask; then each
     /// pixel's distance is the least, over the rows `dy` < `limit` above and below, of the larger of
     /// `dy` and that row's distance. Both steps are whole rows of minima and maxima over raw
     /// pointers, which the compiler vectorizes, `limit` passes each way (the feather's limit is 4).
@@ -52,8 +52,8 @@ public struct HeadAnonymizer: Sendable {
         let (aw, ah) = (area.width, area.height)
         let cap = min(255, max(0, limit))
         let far = UInt8(cap)
-        // Each row: 0 on the mask, `cap` off it (`base`); then the least over `dx` of `dx` where the
-        // pixel `dx` to the left or right is on the mask (`across`).
+        // Each row: 0 on the mask, `cap` off it (`base`); then the least `dx` for which the pixel
+        // `dx` to the left or right is on the mask (`across`).
         var base = [UInt8](repeating: far, count: aw * ah)
         mask.withUnsafeBufferPointer { m in
             base.withUnsafeMutableBufferPointer { b in
@@ -299,7 +299,8 @@ public struct HeadAnonymizer: Sendable {
                 patch.values.withUnsafeMutableBufferPointer { to in
                     for y in 0..<ph {
                         let (f, t) = (((y0 + y) * sw + x0) * 3, y * pw * 3)
-                        UnsafeMutableBufferPointer(rebasing: to[t..<(t + pw * 3)]).update(fromContentsOf: UnsafeBufferPointer(rebasing: from[f..<(f + pw * 3)]))
+                        _ = UnsafeMutableBufferPointer(rebasing: to[t..<(t + pw * 3)])
+                            .update(fromContentsOf: UnsafeBufferPointer(rebasing: from[f..<(f + pw * 3)]))
                     }
                 }
             }
@@ -309,7 +310,8 @@ public struct HeadAnonymizer: Sendable {
                 work.values.withUnsafeMutableBufferPointer { to in
                     for y in 0..<ph {
                         let (f, t) = (y * pw * 3, ((y0 + y) * sw + x0) * 3)
-                        UnsafeMutableBufferPointer(rebasing: to[t..<(t + pw * 3)]).update(fromContentsOf: UnsafeBufferPointer(rebasing: from[f..<(f + pw * 3)]))
+                        _ = UnsafeMutableBufferPointer(rebasing: to[t..<(t + pw * 3)])
+                            .update(fromContentsOf: UnsafeBufferPointer(rebasing: from[f..<(f + pw * 3)]))
                     }
                 }
             }

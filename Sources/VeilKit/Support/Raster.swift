@@ -50,7 +50,7 @@ public struct Raster<Sample: FixedWidthInteger & UnsignedInteger & Sendable>: Se
             out.samples.withUnsafeMutableBufferPointer { dst in
                 for y in 0..<box.height {
                     let from = ((box.y0 + y) * width + box.x0) * channels
-                    UnsafeMutableBufferPointer(rebasing: dst[(y * rowValues)..<((y + 1) * rowValues)])
+                    _ = UnsafeMutableBufferPointer(rebasing: dst[(y * rowValues)..<((y + 1) * rowValues)])
                         .update(fromContentsOf: UnsafeBufferPointer(rebasing: src[from..<(from + rowValues)]))
                 }
             }
