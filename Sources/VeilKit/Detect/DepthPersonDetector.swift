@@ -569,39 +569,39 @@ public struct DepthPersonDetector: Sendable {
                 .expanded(by: s, width: w, height: h)
             var bits = [UInt8](repeating: 0, count: box.area)
             depth.metres.withUnsafeBufferPointer { zz in
-              parent.withUnsafeBufferPointer { parent in
-                gz.withUnsafeBufferPointer { gz in
-                  bits.withUnsafeMutableBufferPointer { bits in
-                    for y in box.y0...box.y1 {
-                        let gy = y / s
-                        let rowRise = rowRises?[y] ?? 0
-                        for x in box.x0...box.x1 {
-                            let m = zz[y * w + x]
-                            guard m > 0, m < p.maxRange else { continue }
-                            if s == 1 {
-                                if parent[y * gw + x] == root { bits[(y - box.y0) * box.width + (x - box.x0)] = 1 }
-                                continue
-                            }
-                            if let ground, let columnRises {
-                                let height = ground.height(along: columnRises[x] + rowRise, at: m)
-                                guard height > p.minObjectHeight * 0.5, height < p.maxObjectHeight else { continue }
-                            }
-                            // The pixel's own cell first: inside a region it takes the pixel.
-                            let (gx, step) = (x / s, Self.step(m))
-                            let own = gy * gw + gx
-                            var joined = parent[own] == root && abs(gz[own] - m) < step
-                            cells: for ny in max(0, gy - 1)...min(gh - 1, gy + 1) where !joined {
-                                for nx in max(0, gx - 1)...min(gw - 1, gx + 1) {
-                                    let j = ny * gw + nx
-                                    if parent[j] == root, abs(gz[j] - m) < step { joined = true; break cells }
+                parent.withUnsafeBufferPointer { parent in
+                    gz.withUnsafeBufferPointer { gz in
+                        bits.withUnsafeMutableBufferPointer { bits in
+                            for y in box.y0...box.y1 {
+                                let gy = y / s
+                                let rowRise = rowRises?[y] ?? 0
+                                for x in box.x0...box.x1 {
+                                    let m = zz[y * w + x]
+                                    guard m > 0, m < p.maxRange else { continue }
+                                    if s == 1 {
+                                        if parent[y * gw + x] == root { bits[(y - box.y0) * box.width + (x - box.x0)] = 1 }
+                                        continue
+                                    }
+                                    if let ground, let columnRises {
+                                        let height = ground.height(along: columnRises[x] + rowRise, at: m)
+                                        guard height > p.minObjectHeight * 0.5, height < p.maxObjectHeight else { continue }
+                                    }
+                                    // The pixel's own cell first: inside a region it takes the pixel.
+                                    let (gx, step) = (x / s, Self.step(m))
+                                    let own = gy * gw + gx
+                                    var joined = parent[own] == root && abs(gz[own] - m) < step
+                                    cells: for ny in max(0, gy - 1)...min(gh - 1, gy + 1) where !joined {
+                                        for nx in max(0, gx - 1)...min(gw - 1, gx + 1) {
+                                            let j = ny * gw + nx
+                                            if parent[j] == root, abs(gz[j] - m) < step { joined = true; break cells }
+                                        }
+                                    }
+                                    if joined { bits[(y - box.y0) * box.width + (x - box.x0)] = 1 }
                                 }
                             }
-                            if joined { bits[(y - box.y0) * box.width + (x - box.x0)] = 1 }
                         }
                     }
-                  }
                 }
-              }
             }
             result.append(Region(box: box, bits: bits, depth: z))
         }
