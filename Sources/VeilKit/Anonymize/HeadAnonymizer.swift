@@ -47,7 +47,7 @@ public struct HeadAnonymizer: Sendable {
     /// of the colour anonymizer's own time on heads 100–300 px across; after them a running count
     /// along each row, pixel by pixel, and the rows' minima over arrays, which the compiler left
     /// byte by byte, were the largest part of the ensemble's time on a head 400 px across (with the
-    /// fill and the composite's eight at a time: 7.5 → 3.1–3.9 ms for a round head in a 1280×720 frame).
+    /// fill and the composite's eight at a time: 7.5 → 3.0–4.3 ms for a round head in a 1280×720 frame).
     static func chebyshevDistance(mask: [UInt8], frameWidth w: Int, area: PixelBox, limit: Int) -> [UInt8] {
         let (aw, ah) = (area.width, area.height)
         let cap = min(255, max(0, limit))
