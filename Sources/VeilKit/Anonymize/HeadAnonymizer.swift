@@ -294,27 +294,10 @@ public struct HeadAnonymizer: Sendable {
             let x0 = max(0, (blob.box.x0 - region.x0) * sw / rw - 1), y0 = max(0, (blob.box.y0 - region.y0) * sh / rh - 1)
             let x1 = min(sw - 1, ((blob.box.x1 + 1 - region.x0) * sw + rw - 1) / rw), y1 = min(sh - 1, ((blob.box.y1 + 1 - region.y0) * sh + rh - 1) / rh)
             let (pw, ph) = (x1 - x0 + 1, y1 - y0 + 1)
-            var patch = Patch(width: pw, height: ph, values: [Float](repeating: 0, count: pw * ph * 3))
-            work.values.withUnsafeBufferPointer { from in
-                patch.values.withUnsafeMutableBufferPointer { to in
-                    for y in 0..<ph {
-                        let (f, t) = (((y0 + y) * sw + x0) * 3, y * pw * 3)
-                        _ = UnsafeMutableBufferPointer(rebasing: to[t..<(t + pw * 3)])
-                            .update(fromContentsOf: UnsafeBufferPointer(rebasing: from[f..<(f + pw * 3)]))
-                    }
-                }
-            }
+            var patch = work.cropped(x: x0, y: y0, width: pw, height: ph)
             noise.apply(&patch, headSize: workHead, random: &rng)
             warp.apply(&patch, headSize: workHead, random: &rng)
-            patch.values.withUnsafeBufferPointer { from in
-                work.values.withUnsafeMutableBufferPointer { to in
-                    for y in 0..<ph {
-                        let (f, t) = (y * pw * 3, ((y0 + y) * sw + x0) * 3)
-                        _ = UnsafeMutableBufferPointer(rebasing: to[t..<(t + pw * 3)])
-                            .update(fromContentsOf: UnsafeBufferPointer(rebasing: from[f..<(f + pw * 3)]))
-                    }
-                }
-            }
+            work.paste(patch, x: x0, y: y0)
         }
         var result = work.raster()
         try smoothing.apply(&result, headSize: workHead)

@@ -12,6 +12,19 @@ public struct Patch: Sendable {
         self.height = height
         self.values = values
     }
+
+    /// The `width`×`height` pixels from (`x`, `y`), which lie inside the patch.
+    func cropped(x: Int, y: Int, width: Int, height: Int) -> Patch {
+        var out = Patch(width: width, height: height, values: [Float](repeating: 0, count: width * height * 3))
+        copyRows(height, of: width * 3, from: values, at: (y * self.width + x) * 3, stride: self.width * 3, into: &out.values, at: 0, stride: width * 3)
+        return out
+    }
+
+    /// Writes `patch` over the pixels from (`x`, `y`), where it lies inside this one.
+    mutating func paste(_ patch: Patch, x: Int, y: Int) {
+        copyRows(patch.height, of: patch.width * 3, from: patch.values, at: 0, stride: patch.width * 3,
+                 into: &values, at: (y * width + x) * 3, stride: width * 3)
+    }
 }
 
 /// Step 1: Gaussian noise at two scales: per pixel (Irwin–Hall approximation), a first obfuscation

@@ -31,10 +31,8 @@ public enum ContactSheet {
         for (index, image) in images.enumerated() {
             let tile = try ImageOps.resize(image.rgb(), width: tileWidth, height: tileHeight, interpolation: .area)
             let ox = gap + (index % columns) * (tileWidth + gap), oy = gap + (index / columns) * (tileHeight + gap)
-            for y in 0..<tileHeight {
-                let src = y * tileWidth * 3, dst = ((oy + y) * sheet.width + ox) * 3
-                sheet.samples.replaceSubrange(dst..<(dst + tileWidth * 3), with: tile.samples[src..<(src + tileWidth * 3)])
-            }
+            copyRows(tileHeight, of: tileWidth * 3, from: tile.samples, at: 0, stride: tileWidth * 3,
+                     into: &sheet.samples, at: (oy * sheet.width + ox) * 3, stride: sheet.width * 3)
         }
         return sheet
     }

@@ -44,18 +44,25 @@ public struct Raster<Sample: FixedWidthInteger & UnsignedInteger & Sendable>: Se
     public func cropped(to box: PixelBox) -> Raster {
         precondition(box.x0 >= 0 && box.y0 >= 0 && box.x1 < width && box.y1 < height && box.x0 <= box.x1 && box.y0 <= box.y1,
                      "a box inside the image")
-        let rowValues = box.width * channels
         var out = Raster(width: box.width, height: box.height, channels: channels)
-        samples.withUnsafeBufferPointer { src in
-            out.samples.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<box.height {
-                    let from = ((box.y0 + y) * width + box.x0) * channels
-                    _ = UnsafeMutableBufferPointer(rebasing: dst[(y * rowValues)..<((y + 1) * rowValues)])
-                        .update(fromContentsOf: UnsafeBufferPointer(rebasing: src[from..<(from + rowValues)]))
-                }
+        copyRows(box.height, of: box.width * channels, from: samples, at: (box.y0 * width + box.x0) * channels, stride: width * channels,
+                 into: &out.samples, at: 0, stride: box.width * channels)
+        return out
+    }
+}
+
+/// Copies `rows` rows of `count` values each from `source`, starting at `from` with rows
+/// `fromStride` values apart, into `target`, starting at `to` with rows `toStride` apart (a
+/// rectangle of one image into another; each row one block copy).
+func copyRows<T>(_ rows: Int, of count: Int, from source: [T], at from: Int, stride fromStride: Int,
+                 into target: inout [T], at to: Int, stride toStride: Int) {
+    source.withUnsafeBufferPointer { src in
+        target.withUnsafeMutableBufferPointer { dst in
+            for y in 0..<rows {
+                let (f, t) = (from + y * fromStride, to + y * toStride)
+                _ = UnsafeMutableBufferPointer(rebasing: dst[t..<(t + count)]).update(fromContentsOf: UnsafeBufferPointer(rebasing: src[f..<(f + count)]))
             }
         }
-        return out
     }
 }
 

@@ -7,7 +7,7 @@ import Foundation
 /// 1.5 mm·Z²); optionally the depth `shift` pixels off the colour (a registration error) and rounded
 /// to 1/8 px of disparity for a focal length × baseline of `quantum` px·m (a Kinect v1's is about
 /// 43.5: steps of 1.1 cm at 2 m, 4.6 cm at 4 m, 18 cm at 8 m). `VeilBench rgbd-camera` and the
-/// tests' sensor scenes use it.
+/// wall scenes of `WallAtTheRangesEdgeTests` use it (other sensor tests keep a simpler stereo model).
 public struct RGBDCameraModel: Sendable {
     public var range: Float
     public var drop: Float = 0.02
